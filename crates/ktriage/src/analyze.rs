@@ -1,0 +1,587 @@
+//! The analysis pipeline: sources -> records -> boots, reports, events -> [`Analysis`].
+
+use crate::event::{is_capture_cmdline, parse_event};
+use crate::frame::{style, Framer, Origin, Record};
+use crate::input::{self, LineReader};
+use crate::model::*;
+use crate::patterns::{marker_applies, Hit, Role, EVENTS, MARKERS, VOCAB};
+use crate::report::{record_time, ReportBuilder};
+use crate::sources;
+use crate::title;
+use std::collections::VecDeque;
+use std::io::BufRead;
+
+/// Analysis options.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// UTC offset (minutes) of sources that print local time without a zone.
+    pub tz_offset_minutes: Option<i32>,
+    /// UTC offset (minutes) of IPMI SEL times (default UTC).
+    pub sel_tz_minutes: Option<i32>,
+    /// Skip syzkaller signatures (titles fall back to ktriage's own).
+    pub no_signatures: bool,
+}
+
+/// Raw lines kept before a report for its signature window.
+const WINDOW_BEFORE: usize = 50;
+/// Raw lines kept after a report ends for its signature window.
+const WINDOW_AFTER: u64 = 400;
+/// Byte cap of one signature window.
+const WINDOW_CAP: usize = 512 * 1024;
+
+/// A report waiting for its raw-text window to fill before its signature is computed.
+struct PendingSignature {
+    report_index: usize,
+    window: Vec<u8>,
+    /// (line number, byte offset) of each raw line in the window.
+    line_offsets: Vec<(u64, usize)>,
+    closed_at: Option<u64>,
+    full: bool,
+}
+
+/// Builds an [`Analysis`] from inputs added one by one.
+pub struct Analyzer {
+    /// The document being built.
+    pub analysis: Analysis,
+    opts: Options,
+    next_report: usize,
+    next_event: usize,
+}
+
+/// Per-source streaming state.
+struct SourceState<'a> {
+    path: &'a str,
+    boot: Option<usize>,
+    last_uptime: Option<f64>,
+    records_in_boot: u64,
+    open: Option<ReportBuilder>,
+    open_caller: Option<crate::frame::Caller>,
+    ring: VecDeque<(u64, Vec<u8>)>,
+    pending: Vec<PendingSignature>,
+    last_line: u64,
+    last_event_key: Option<(EventKind, Option<String>, usize)>,
+}
+
+impl Analyzer {
+    /// A new analyzer.
+    pub fn new(opts: Options) -> Self {
+        Analyzer {
+            analysis: Analysis {
+                schema: SCHEMA,
+                ..Default::default()
+            },
+            opts,
+            next_report: 0,
+            next_event: 0,
+        }
+    }
+
+    /// Reads and analyses one path (file or `-`). Errors name the file.
+    pub fn add_path(&mut self, path: &str) -> Result<(), input::InputError> {
+        let opened = input::open(path)?;
+        let compression = opened.compression.name();
+        let mut reader = opened.reader;
+        // Sniff content kind from the first bytes.
+        let head = reader.fill_buf().map_err(|e| input::InputError::Io {
+            path: path.to_string(),
+            source: e,
+        })?;
+        let head_str = String::from_utf8_lossy(&head[..head.len().min(16 * 1024)]).into_owned();
+        if sources::sel::looks_like_sel(&head_str) {
+            return self.add_small_text(path, compression, reader, SourceKind::IpmiSel);
+        }
+        if sources::interrupts::looks_like_proc_interrupts(&head_str) {
+            return self.add_small_text(path, compression, reader, SourceKind::ProcInterrupts);
+        }
+        if looks_like_proc_cmdline(&head_str) {
+            return self.add_small_text(path, compression, reader, SourceKind::ProcCmdline);
+        }
+        self.add_log(path, compression, reader)
+    }
+
+    fn add_small_text(
+        &mut self,
+        path: &str,
+        compression: Option<&'static str>,
+        reader: Box<dyn BufRead + Send>,
+        kind: SourceKind,
+    ) -> Result<(), input::InputError> {
+        let mut text = String::new();
+        let mut limited = std::io::Read::take(reader, 64 * 1024 * 1024);
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut limited, &mut bytes).map_err(|e| input::InputError::Io {
+            path: path.to_string(),
+            source: e,
+        })?;
+        text.push_str(&String::from_utf8_lossy(&bytes));
+        let lines = text.lines().count() as u64;
+        match kind {
+            SourceKind::IpmiSel => {
+                let (recs, warns) = sources::sel::parse_sel(
+                    &text,
+                    path,
+                    self.opts.sel_tz_minutes.unwrap_or(0),
+                );
+                self.analysis.sel_records.extend(recs);
+                self.analysis.warnings.extend(warns);
+            }
+            SourceKind::ProcInterrupts => {
+                let (table, warns) = sources::interrupts::parse_proc_interrupts(&text, path);
+                self.analysis.interrupt_tables.extend(table);
+                self.analysis.warnings.extend(warns);
+            }
+            SourceKind::ProcCmdline => {
+                let cmd = text.trim();
+                let rec = Record {
+                    first_line: 1,
+                    last_line: 1,
+                    text: format!("Kernel command line: {cmd}"),
+                    ..Default::default()
+                };
+                let _ = is_capture_cmdline(cmd);
+                if let Some(mut ev) = parse_event(EventKind::CommandLine, &rec, path, 0) {
+                    ev.id = self.event_id();
+                    ev.boot = self.analysis.boots.len().saturating_sub(1);
+                    self.analysis.events.push(ev);
+                }
+            }
+            _ => {}
+        }
+        self.analysis.sources.push(Source {
+            path: path.to_string(),
+            kind,
+            compression,
+            lines,
+            bytes: bytes.len() as u64,
+            prefixes: Vec::new(),
+        });
+        Ok(())
+    }
+
+    fn event_id(&mut self) -> String {
+        self.next_event += 1;
+        format!("e{}", self.next_event)
+    }
+
+    /// Streams a kernel log.
+    fn add_log(
+        &mut self,
+        path: &str,
+        compression: Option<&'static str>,
+        reader: Box<dyn BufRead + Send>,
+    ) -> Result<(), input::InputError> {
+        let mut lines = LineReader::new(reader);
+        let mut framer = Framer::new();
+        let mut st = SourceState {
+            path,
+            boot: None,
+            last_uptime: None,
+            records_in_boot: 0,
+            open: None,
+            open_caller: None,
+            ring: VecDeque::with_capacity(WINDOW_BEFORE + 1),
+            pending: Vec::new(),
+            last_line: 0,
+            last_event_key: None,
+        };
+        let want_sig = !self.opts.no_signatures;
+        loop {
+            let (line_no, raw) = match lines.next_line() {
+                Ok(Some(x)) => x,
+                Ok(None) => break,
+                Err(e) => {
+                    self.analysis.warnings.push(InputWarning {
+                        source: Location {
+                            path: path.to_string(),
+                            line: st.last_line + 1,
+                        },
+                        message: format!("read error: {e}; analysed what came before"),
+                    });
+                    break;
+                }
+            };
+            st.last_line = line_no;
+            if want_sig {
+                push_raw(&mut st, line_no, raw);
+            }
+            let this = &mut *self;
+            framer.push_line(line_no, raw, &mut |rec| this.on_record(&mut st, rec));
+            if want_sig {
+                self.flush_signatures(&mut st, false);
+            }
+        }
+        let this = &mut *self;
+        framer.finish(&mut |rec| this.on_record(&mut st, rec));
+        self.close_report(&mut st);
+        self.flush_signatures(&mut st, true);
+        for l in &lines.truncated {
+            self.analysis.warnings.push(InputWarning {
+                source: Location {
+                    path: path.to_string(),
+                    line: *l,
+                },
+                message: format!("line longer than {} bytes was cut", input::MAX_LINE),
+            });
+        }
+        let prefixes = style::NAMES
+            .iter()
+            .filter(|(bit, _)| framer.styles_seen & bit != 0)
+            .map(|(_, n)| *n)
+            .collect();
+        self.analysis.sources.push(Source {
+            path: path.to_string(),
+            kind: SourceKind::KernelLog,
+            compression,
+            lines: st.last_line,
+            bytes: lines.bytes(),
+            prefixes,
+        });
+        Ok(())
+    }
+
+    fn new_boot(&mut self, st: &mut SourceState, rec: &Record, marker: &'static str) -> usize {
+        let idx = self.analysis.boots.len();
+        self.analysis.boots.push(Boot {
+            index: idx,
+            source: Location {
+                path: st.path.to_string(),
+                line: rec.first_line,
+            },
+            marker,
+            kernel: None,
+            command_line: None,
+            capture_kernel: false,
+            time: record_time(rec),
+        });
+        st.boot = Some(idx);
+        st.records_in_boot = 0;
+        idx
+    }
+
+    fn on_record(&mut self, st: &mut SourceState, rec: &Record) {
+        let text = rec.text.as_str();
+        // Boots.
+        let t = text.trim_start();
+        let starts_banner = t.starts_with("Linux version ") || t.starts_with("Booting Linux on physical CPU");
+        let reset = matches!((st.last_uptime, rec.uptime), (Some(a), Some(b)) if b + 1.0 < a && b < 10.0);
+        if st.boot.is_none() {
+            let marker = if starts_banner { "linux_version" } else { "start" };
+            self.new_boot(st, rec, marker);
+        } else if starts_banner {
+            // `Booting Linux` is followed by `Linux version` in the same boot.
+            let recent_banner = st.records_in_boot < 30
+                && self.analysis.boots[st.boot.unwrap_or(0)].marker == "linux_version";
+            if !(recent_banner && t.starts_with("Linux version ")) {
+                self.close_report(st);
+                self.new_boot(st, rec, "linux_version");
+            }
+        } else if reset {
+            self.close_report(st);
+            self.new_boot(st, rec, "timestamp_reset");
+        }
+        st.records_in_boot += 1;
+        if rec.uptime.is_some() {
+            st.last_uptime = rec.uptime;
+        }
+        let boot = st.boot.unwrap_or(0);
+
+        // One automaton pass for markers and events.
+        let mut marker: Option<(usize, usize)> = None; // (pos, marker index)
+        let mut events: [Option<usize>; 4] = [None; 4];
+        let mut n_events = 0;
+        if rec.origin.0 != Origin::User || t.contains("kernel") {
+            for m in VOCAB.ac.find_overlapping_iter(text) {
+                match VOCAB.hits[m.pattern().as_usize()] {
+                    Hit::Marker(i) => {
+                        if rec.origin.0 == Origin::User {
+                            continue;
+                        }
+                        let better = match marker {
+                            None => true,
+                            Some((p, j)) => m.start() < p || (m.start() == p && i < j),
+                        };
+                        if better && marker_applies(&MARKERS[i], text, m.start()) {
+                            marker = Some((m.start(), i));
+                        }
+                    }
+                    Hit::Event(i) => {
+                        if n_events < events.len() && !events[..n_events].contains(&Some(i)) {
+                            events[n_events] = Some(i);
+                            n_events += 1;
+                        }
+                    }
+                }
+            }
+        } else {
+            for m in VOCAB.ac.find_overlapping_iter(text) {
+                if let Hit::Event(i) = VOCAB.hits[m.pattern().as_usize()] {
+                    if n_events < events.len() && !events[..n_events].contains(&Some(i)) {
+                        events[n_events] = Some(i);
+                        n_events += 1;
+                    }
+                }
+            }
+        }
+        // Prefer an earlier table entry among markers that match at the same place; the
+        // overlapping iterator may report a shorter needle first.
+        for ev in events.iter().take(n_events).flatten() {
+            self.add_event(st, EVENTS[*ev].kind, rec, boot);
+        }
+        self.segment(st, rec, marker.map(|(_, i)| i), boot);
+    }
+
+    fn add_event(&mut self, st: &mut SourceState, kind: EventKind, rec: &Record, boot: usize) {
+        let Some(mut ev) = parse_event(kind, rec, st.path, boot) else {
+            return;
+        };
+        // Boot facts.
+        match kind {
+            EventKind::KernelVersion => {
+                if let Some(b) = self.analysis.boots.get_mut(boot) {
+                    b.kernel = ev.details.get("release").cloned();
+                }
+            }
+            EventKind::CommandLine => {
+                if let Some(b) = self.analysis.boots.get_mut(boot) {
+                    b.command_line = ev.details.get("cmdline").cloned();
+                    b.capture_kernel = ev.details.get("capture_kernel").map(String::as_str) == Some("true");
+                }
+            }
+            _ => {}
+        }
+        // Fold repeats (systemd spinners print the same job every half second).
+        let key = (kind, ev.subject.clone(), boot);
+        if matches!(kind, EventKind::StartJobRunning | EventKind::IpmiBtTimeout | EventKind::DracutInitqueueTimeout)
+            && st.last_event_key.as_ref() == Some(&key)
+        {
+            if let Some(prev) = self.analysis.events.last_mut() {
+                let n: u64 = prev.details.get("repeats").and_then(|s| s.parse().ok()).unwrap_or(1);
+                prev.details.insert("repeats".into(), (n + 1).to_string());
+                prev.details.insert("last_line".into(), rec.first_line.to_string());
+                if let Some(e) = ev.details.get("elapsed_seconds") {
+                    prev.details.insert("last_elapsed_seconds".into(), e.clone());
+                }
+                return;
+            }
+        }
+        st.last_event_key = Some(key);
+        ev.id = self.event_id();
+        self.analysis.events.push(ev);
+    }
+
+    fn segment(&mut self, st: &mut SourceState, rec: &Record, marker: Option<usize>, boot: usize) {
+        let role = marker.map(|i| MARKERS[i].role);
+        // Lines of other printk callers do not end a report.
+        if let (Some(_), Some(oc), Some(rc)) = (&st.open, st.open_caller, rec.caller) {
+            if oc != rc && !matches!(role, Some(Role::Start(_)) | Some(Role::ContinueOr(..))) {
+                return;
+            }
+        }
+        match role {
+            Some(Role::End) => {
+                if let Some(b) = st.open.as_mut() {
+                    b.feed(rec);
+                    b.close();
+                    self.close_report(st);
+                }
+            }
+            Some(Role::Start(kind)) => {
+                self.close_report(st);
+                self.open_report(st, kind, rec, boot);
+            }
+            Some(Role::ContinueOr(kinds, kind)) => {
+                let cont = st
+                    .open
+                    .as_ref()
+                    .is_some_and(|b| kinds.contains(&b.kind()) && b.in_header() && b.accepts(rec));
+                if cont {
+                    if let Some(b) = st.open.as_mut() {
+                        b.feed(rec);
+                    }
+                } else {
+                    self.close_report(st);
+                    self.open_report(st, kind, rec, boot);
+                }
+            }
+            Some(Role::Orphan) => {
+                let accepted = st.open.as_ref().is_some_and(|b| b.accepts(rec));
+                if accepted {
+                    if let Some(b) = st.open.as_mut() {
+                        b.feed(rec);
+                    }
+                } else {
+                    self.close_report(st);
+                    self.open_report(st, ReportKind::RegisterDump, rec, boot);
+                }
+            }
+            None => {
+                let accepted = st.open.as_ref().is_some_and(|b| b.accepts(rec));
+                if accepted {
+                    if let Some(b) = st.open.as_mut() {
+                        b.feed(rec);
+                    }
+                } else if st.open.is_some() {
+                    self.close_report(st);
+                }
+            }
+        }
+    }
+
+    fn open_report(&mut self, st: &mut SourceState, kind: ReportKind, rec: &Record, boot: usize) {
+        st.open = Some(ReportBuilder::start(kind, rec, st.path, boot));
+        st.open_caller = rec.caller;
+        if !self.opts.no_signatures {
+            // Window: the ring (lines before and up to now), report starts at rec.first_line.
+            let mut window = Vec::new();
+            let mut offsets = Vec::new();
+            for (n, l) in st.ring.iter() {
+                offsets.push((*n, window.len()));
+                window.extend_from_slice(l);
+                window.push(b'\n');
+            }
+            st.pending.push(PendingSignature {
+                report_index: usize::MAX,
+                window,
+                line_offsets: offsets,
+                closed_at: None,
+                full: false,
+            });
+        }
+    }
+
+    fn close_report(&mut self, st: &mut SourceState) {
+        let Some(b) = st.open.take() else {
+            return;
+        };
+        let mut report = b.finish();
+        self.next_report += 1;
+        report.id = format!("r{}", self.next_report);
+        title::assign_own_title(&mut report);
+        let idx = self.analysis.reports.len();
+        self.analysis.reports.push(report);
+        if let Some(p) = st.pending.iter_mut().rev().find(|p| p.report_index == usize::MAX) {
+            p.report_index = idx;
+            p.closed_at = Some(st.last_line);
+        }
+    }
+
+    fn flush_signatures(&mut self, st: &mut SourceState, all: bool) {
+        if st.pending.is_empty() {
+            return;
+        }
+        let mut i = 0;
+        while i < st.pending.len() {
+            let ready = all
+                || st.pending[i].full
+                || st.pending[i]
+                    .closed_at
+                    .is_some_and(|c| st.last_line >= c + WINDOW_AFTER);
+            if ready && st.pending[i].report_index != usize::MAX {
+                let p = st.pending.swap_remove(i);
+                self.apply_signature(p);
+            } else if ready && all {
+                st.pending.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn apply_signature(&mut self, p: PendingSignature) {
+        let Some(report) = self.analysis.reports.get_mut(p.report_index) else {
+            return;
+        };
+        let first = report.source.first_line;
+        let last = report.source.last_line;
+        let start = p
+            .line_offsets
+            .iter()
+            .find(|(n, _)| *n == first)
+            .map(|(_, o)| *o);
+        let Some(start) = start else {
+            return;
+        };
+        let end = p
+            .line_offsets
+            .iter()
+            .find(|(n, _)| *n > last)
+            .map(|(_, o)| *o)
+            .unwrap_or(p.window.len());
+        let Some(sig) = ktriage_syz::parse_from(&p.window, start) else {
+            return;
+        };
+        if sig.start_pos < start || sig.start_pos >= end {
+            return;
+        }
+        title::apply_signature(report, sig);
+    }
+}
+
+fn push_raw(st: &mut SourceState, line_no: u64, raw: &[u8]) {
+    // Ring of recent raw lines, buffers reused.
+    let mut buf = if st.ring.len() > WINDOW_BEFORE {
+        st.ring.pop_front().map(|(_, b)| b).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    buf.clear();
+    buf.extend_from_slice(raw);
+    st.ring.push_back((line_no, buf));
+    for p in st.pending.iter_mut() {
+        if p.full {
+            continue;
+        }
+        if let Some(c) = p.closed_at {
+            if line_no > c + WINDOW_AFTER {
+                continue;
+            }
+        }
+        if p.line_offsets.last().is_some_and(|(n, _)| *n >= line_no) {
+            continue;
+        }
+        if p.window.len() + raw.len() + 1 > WINDOW_CAP {
+            p.full = true;
+            continue;
+        }
+        p.line_offsets.push((line_no, p.window.len()));
+        p.window.extend_from_slice(raw);
+        p.window.push(b'\n');
+    }
+}
+
+fn looks_like_proc_cmdline(head: &str) -> bool {
+    let t = head.trim_end();
+    !t.contains('\n')
+        && (t.starts_with("BOOT_IMAGE=") || (t.contains("root=") && t.split_whitespace().all(|w| !w.ends_with(':'))))
+}
+
+/// Analyses paths with options; unreadable paths are reported in `errors` and skipped.
+pub fn analyze_paths(paths: &[String], opts: Options) -> (Analysis, Vec<input::InputError>) {
+    let mut a = Analyzer::new(opts);
+    let mut errors = Vec::new();
+    for p in paths {
+        if let Err(e) = a.add_path(p) {
+            a.analysis.warnings.push(InputWarning {
+                source: Location {
+                    path: p.clone(),
+                    line: 0,
+                },
+                message: e.to_string(),
+            });
+            errors.push(e);
+        }
+    }
+    let mut analysis = a.analysis;
+    crate::diagnose::diagnose(&mut analysis);
+    (analysis, errors)
+}
+
+/// Analyses an in-memory log (for tests and fuzzing).
+pub fn analyze_bytes(name: &str, data: &[u8], opts: Options) -> Analysis {
+    let mut a = Analyzer::new(opts);
+    let reader: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
+    let _ = a.add_log(name, None, reader);
+    let mut analysis = a.analysis;
+    crate::diagnose::diagnose(&mut analysis);
+    analysis
+}

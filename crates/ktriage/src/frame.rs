@@ -1,0 +1,969 @@
+//! Line framing: turns physical lines into log records.
+//!
+//! Each physical line is cleaned (ANSI escapes, CR overwrites, backspaces), split where several
+//! printk records were joined on one line, stripped of its prefixes (printk timestamp, caller id,
+//! syslog / journal / `dmesg -T` stamps, `<N>` priorities, journal JSON) and re-joined with the
+//! record it continues when a terminal or viewer wrapped it.
+
+/// Wall-clock time as printed by syslog, journal or `dmesg -T`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WallTime {
+    /// Year, when printed.
+    pub year: Option<u16>,
+    /// Month 1-12.
+    pub month: u8,
+    /// Day of month.
+    pub day: u8,
+    /// Hour.
+    pub hour: u8,
+    /// Minute.
+    pub minute: u8,
+    /// Second.
+    pub second: u8,
+    /// Microseconds.
+    pub micros: u32,
+    /// UTC offset in minutes, when printed.
+    pub offset_minutes: Option<i32>,
+}
+
+impl WallTime {
+    /// ISO 8601 form; `--MM-DD` style month-day when the year is unknown.
+    pub fn iso(&self) -> String {
+        let mut s = match self.year {
+            Some(y) => format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                y, self.month, self.day, self.hour, self.minute, self.second
+            ),
+            None => format!(
+                "--{:02}-{:02}T{:02}:{:02}:{:02}",
+                self.month, self.day, self.hour, self.minute, self.second
+            ),
+        };
+        if self.micros != 0 {
+            s.push_str(&format!(".{:06}", self.micros));
+        }
+        if let Some(off) = self.offset_minutes {
+            if off == 0 {
+                s.push('Z');
+            } else {
+                let sign = if off < 0 { '-' } else { '+' };
+                let a = off.abs();
+                s.push_str(&format!("{}{:02}:{:02}", sign, a / 60, a % 60));
+            }
+        }
+        s
+    }
+
+    /// Seconds since 1970 treating the time as UTC shifted by its offset; needs a year.
+    pub fn epoch_seconds(&self) -> Option<f64> {
+        let y = self.year? as i64;
+        let days = days_from_civil(y, self.month as i64, self.day as i64);
+        let secs = days * 86400
+            + self.hour as i64 * 3600
+            + self.minute as i64 * 60
+            + self.second as i64
+            - self.offset_minutes.unwrap_or(0) as i64 * 60;
+        Some(secs as f64 + self.micros as f64 / 1e6)
+    }
+
+    /// Builds a UTC wall time from seconds since 1970.
+    pub fn from_epoch_micros(us: i64) -> WallTime {
+        let secs = us.div_euclid(1_000_000);
+        let micros = us.rem_euclid(1_000_000) as u32;
+        let days = secs.div_euclid(86400);
+        let rem = secs.rem_euclid(86400);
+        let (y, m, d) = civil_from_days(days);
+        WallTime {
+            year: u16::try_from(y).ok(),
+            month: m as u8,
+            day: d as u8,
+            hour: (rem / 3600) as u8,
+            minute: (rem % 3600 / 60) as u8,
+            second: (rem % 60) as u8,
+            micros,
+            offset_minutes: Some(0),
+        }
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// printk caller id (`CONFIG_PRINTK_CALLER`): `[T123]` task or `[C1]` CPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Caller {
+    /// Printed from task context, with its PID.
+    Task(u32),
+    /// Printed from interrupt context on this CPU.
+    Cpu(u32),
+}
+
+/// Where a record came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The kernel (printk timestamp, `kernel:` syslog ident, kernel journal transport).
+    Kernel,
+    /// A user-space program (syslog ident other than `kernel`).
+    User,
+    /// A bare line with no prefix (console capture, prose, shell).
+    Unknown,
+}
+
+/// Bit flags naming the prefix styles recognised on a line.
+pub mod style {
+    /// `[   12.345678]` printk timestamp.
+    pub const KERNEL_TIMESTAMP: u16 = 1;
+    /// `[T123]` / `[C1]` caller id.
+    pub const CALLER: u16 = 1 << 1;
+    /// `Mar 27 20:48:45 host ident:` BSD syslog / journal short.
+    pub const SYSLOG: u16 = 1 << 2;
+    /// `2024-03-27T20:48:45+08:00 host ident:` RFC 3339 syslog / journal short-iso.
+    pub const SYSLOG_ISO: u16 = 1 << 3;
+    /// `[Wed Mar 27 20:48:45 2024]` from `dmesg -T`.
+    pub const DMESG_HUMAN: u16 = 1 << 4;
+    /// `<4>` priority.
+    pub const PRIORITY: u16 = 1 << 5;
+    /// `journalctl -o json` record.
+    pub const JOURNAL_JSON: u16 = 1 << 6;
+    /// ANSI escapes, CR or backspace were removed.
+    pub const CONSOLE_CONTROL: u16 = 1 << 7;
+    /// Short-precise syslog stamp with microseconds.
+    pub const SYSLOG_PRECISE: u16 = 1 << 8;
+
+    /// Names of the style bits, for reports.
+    pub const NAMES: [(u16, &str); 9] = [
+        (KERNEL_TIMESTAMP, "kernel_timestamp"),
+        (CALLER, "printk_caller"),
+        (SYSLOG, "syslog"),
+        (SYSLOG_ISO, "syslog_rfc3339"),
+        (DMESG_HUMAN, "dmesg_human_time"),
+        (PRIORITY, "printk_priority"),
+        (JOURNAL_JSON, "journal_json"),
+        (CONSOLE_CONTROL, "console_control_chars"),
+        (SYSLOG_PRECISE, "journal_short_precise"),
+    ];
+}
+
+/// One log record: a printk message (possibly re-joined from wrapped lines) with its metadata.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    /// First physical line (1-based).
+    pub first_line: u64,
+    /// Last physical line (1-based); differs from `first_line` for wrapped records.
+    pub last_line: u64,
+    /// Message text with every prefix stripped.
+    pub text: String,
+    /// printk timestamp in seconds.
+    pub uptime: Option<f64>,
+    /// printk caller id.
+    pub caller: Option<Caller>,
+    /// Wall-clock stamp.
+    pub wall: Option<WallTime>,
+    /// Syslog identifier (`kernel`, `systemd`, `etcd`...), empty when none.
+    pub ident: String,
+    /// Where the record came from.
+    pub origin: OriginField,
+    /// Prefix styles seen ([`style`] bits).
+    pub styles: u16,
+}
+
+/// Newtype so that `Record` can derive `Default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OriginField(pub Origin);
+
+impl Default for OriginField {
+    fn default() -> Self {
+        OriginField(Origin::Unknown)
+    }
+}
+
+impl Record {
+    /// True when the record came from the kernel or carries a kernel timestamp.
+    pub fn is_kernel(&self) -> bool {
+        self.origin.0 == Origin::Kernel
+    }
+}
+
+/// Parsed prefix of one line segment.
+#[derive(Debug, Clone, Default)]
+struct Prefix {
+    text_start: usize,
+    uptime: Option<f64>,
+    caller: Option<Caller>,
+    wall: Option<WallTime>,
+    ident: (usize, usize),
+    origin: Option<Origin>,
+    styles: u16,
+}
+
+/// Turns physical lines into [`Record`]s; holds one record back to join wrapped continuations.
+#[derive(Default)]
+pub struct Framer {
+    pending: Record,
+    has_pending: bool,
+    prev_physical_len: usize,
+    scratch: Vec<u8>,
+    lossy: String,
+    /// Union of the style bits seen in this input.
+    pub styles_seen: u16,
+}
+
+const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+
+impl Framer {
+    /// A framer with nothing pending.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds one physical line; completed records are passed to `out`.
+    pub fn push_line(&mut self, line_no: u64, raw: &[u8], out: &mut dyn FnMut(&Record)) {
+        let mut styles_extra = 0u16;
+        let mut cleaned = std::mem::take(&mut self.scratch);
+        let line: &[u8] = if needs_cleaning(raw) {
+            clean_console(raw, &mut cleaned);
+            styles_extra |= style::CONSOLE_CONTROL;
+            &cleaned
+        } else {
+            raw
+        };
+        self.push_cleaned(line_no, line, styles_extra, out);
+        self.scratch = cleaned;
+    }
+
+    fn push_cleaned(
+        &mut self,
+        line_no: u64,
+        line: &[u8],
+        styles_extra: u16,
+        out: &mut dyn FnMut(&Record),
+    ) {
+        let trimmed_end = trim_end(line);
+        if trimmed_end.iter().all(|b| b.is_ascii_whitespace()) {
+            self.prev_physical_len = 0;
+            return;
+        }
+        if trimmed_end.first() == Some(&b'{') && memchr::memmem::find(line, b"\"MESSAGE\"").is_some()
+        {
+            if let Some(rec) = parse_journal_json(line_no, trimmed_end) {
+                self.flush(out);
+                self.styles_seen |= rec.styles;
+                self.pending = rec;
+                self.has_pending = true;
+                self.prev_physical_len = 0;
+                return;
+            }
+        }
+        let mut seg_start = 0usize;
+        let mut first_segment = true;
+        loop {
+            let next = find_embedded_timestamp(trimmed_end, seg_start + 1);
+            let seg_end = next.unwrap_or(trimmed_end.len());
+            let seg = &trimmed_end[seg_start..seg_end];
+            self.push_segment(line_no, seg, first_segment, styles_extra, out);
+            first_segment = false;
+            match next {
+                Some(n) => seg_start = n,
+                None => break,
+            }
+        }
+        self.prev_physical_len = trimmed_end.len();
+    }
+
+    fn push_segment(
+        &mut self,
+        line_no: u64,
+        seg: &[u8],
+        first_segment: bool,
+        styles_extra: u16,
+        out: &mut dyn FnMut(&Record),
+    ) {
+        let p = parse_prefix(seg);
+        let body = trim_end(&seg[p.text_start.min(seg.len())..]);
+        let styles = p.styles | styles_extra;
+        self.styles_seen |= styles;
+        let body_str = to_str(body, &mut self.lossy);
+        if p.styles & !style::CONSOLE_CONTROL == 0
+            && first_segment
+            && self.has_pending
+            && self.pending.styles & !style::CONSOLE_CONTROL != 0
+            && self.prev_physical_len >= 60
+            && !body_str.trim().is_empty()
+            && !looks_like_record_start(body_str)
+        {
+            // A wrapped continuation of the pending record.
+            let glue = self.prev_physical_len < 120
+                || !(self.pending.text.ends_with(|c: char| c.is_ascii_alphanumeric())
+                    && body_str.starts_with(|c: char| c.is_ascii_alphanumeric()));
+            if glue {
+                self.pending.text.push(' ');
+            }
+            self.pending.text.push_str(body_str.trim_start());
+            self.pending.last_line = line_no;
+            return;
+        }
+        // Emit the previous record and start a new one.
+        if self.has_pending {
+            out(&self.pending);
+        }
+        let rec = &mut self.pending;
+        rec.first_line = line_no;
+        rec.last_line = line_no;
+        rec.text.clear();
+        rec.text.push_str(body_str);
+        rec.uptime = p.uptime;
+        rec.caller = p.caller;
+        rec.wall = p.wall;
+        rec.ident.clear();
+        if p.ident.1 > p.ident.0 {
+            rec.ident
+                .push_str(&String::from_utf8_lossy(&seg[p.ident.0..p.ident.1]));
+        }
+        rec.origin = OriginField(p.origin.unwrap_or(Origin::Unknown));
+        rec.styles = styles;
+        self.has_pending = true;
+    }
+
+    fn flush(&mut self, out: &mut dyn FnMut(&Record)) {
+        if self.has_pending {
+            out(&self.pending);
+            self.has_pending = false;
+        }
+    }
+
+    /// Emits the held-back record at end of input.
+    pub fn finish(&mut self, out: &mut dyn FnMut(&Record)) {
+        self.flush(out);
+        self.prev_physical_len = 0;
+    }
+}
+
+fn to_str<'a>(b: &'a [u8], lossy: &'a mut String) -> &'a str {
+    match std::str::from_utf8(b) {
+        Ok(s) => s,
+        Err(_) => {
+            lossy.clear();
+            lossy.push_str(&String::from_utf8_lossy(b));
+            lossy.as_str()
+        }
+    }
+}
+
+fn trim_end(b: &[u8]) -> &[u8] {
+    let mut e = b.len();
+    while e > 0 && matches!(b[e - 1], b' ' | b'\t' | b'\r' | b'\n') {
+        e -= 1;
+    }
+    &b[..e]
+}
+
+/// Lines a wrapped continuation never starts with: status lines of systemd and shells.
+fn looks_like_record_start(s: &str) -> bool {
+    let t = s.trim_start();
+    t.starts_with("[  OK  ]")
+        || t.starts_with("[FAILED]")
+        || t.starts_with("[DEPEND]")
+        || t.starts_with("[ TIME ]")
+        || t.starts_with("Starting ")
+        || t.starts_with("Stopping ")
+        || t.starts_with('$')
+        || t.starts_with('#')
+}
+
+fn needs_cleaning(b: &[u8]) -> bool {
+    memchr::memchr3(0x1b, b'\r', 0x08, b).is_some_and(|i| {
+        // A lone trailing CR (CRLF files) needs no cleaning pass.
+        !(b[i] == b'\r' && i + 1 == b.len())
+    })
+}
+
+/// Removes ANSI escape sequences, applies CR overwrites and backspaces.
+pub fn clean_console(raw: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    // Keep what follows the last CR that has visible text after it.
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'\r', &raw[i..]) {
+        let pos = i + off;
+        let rest = &raw[pos + 1..];
+        if rest.iter().any(|&c| c != b'\r' && c != b' ' && c != b'\n') && !only_escapes(rest) {
+            start = pos + 1;
+        }
+        i = pos + 1;
+    }
+    let src = &raw[start..];
+    let mut k = 0;
+    while k < src.len() {
+        let c = src[k];
+        match c {
+            0x1b => {
+                k += 1;
+                if k < src.len() && src[k] == b'[' {
+                    k += 1;
+                    while k < src.len() && !(0x40..=0x7e).contains(&src[k]) {
+                        k += 1;
+                    }
+                    k += 1;
+                } else if k < src.len() && src[k] == b']' {
+                    while k < src.len() && src[k] != 0x07 {
+                        if src[k] == 0x1b && k + 1 < src.len() && src[k + 1] == b'\\' {
+                            k += 1;
+                            break;
+                        }
+                        k += 1;
+                    }
+                    k += 1;
+                } else {
+                    k += 1;
+                }
+            }
+            0x08 => {
+                out.pop();
+                k += 1;
+            }
+            b'\r' => k += 1,
+            _ => {
+                out.push(c);
+                k += 1;
+            }
+        }
+    }
+}
+
+fn only_escapes(b: &[u8]) -> bool {
+    let mut tmp = Vec::new();
+    let mut k = 0;
+    // Strip escapes from b (without CR handling) and see whether anything visible stays.
+    while k < b.len() {
+        if b[k] == 0x1b {
+            k += 1;
+            if k < b.len() && b[k] == b'[' {
+                k += 1;
+                while k < b.len() && !(0x40..=0x7e).contains(&b[k]) {
+                    k += 1;
+                }
+            }
+            k += 1;
+            continue;
+        }
+        tmp.push(b[k]);
+        k += 1;
+    }
+    tmp.iter().all(|c| c.is_ascii_whitespace())
+}
+
+/// Matches `[ *digits.digits]` at `i`; returns (end index after `]`, seconds).
+fn kernel_ts_at(b: &[u8], i: usize, need_bracket: bool, min_frac: usize) -> Option<(usize, f64)> {
+    let mut k = i;
+    if b.get(k) == Some(&b'[') {
+        k += 1;
+    } else if need_bracket {
+        return None;
+    }
+    while b.get(k) == Some(&b' ') {
+        k += 1;
+    }
+    let int_start = k;
+    while b.get(k).is_some_and(u8::is_ascii_digit) {
+        k += 1;
+    }
+    if k == int_start || k - int_start > 10 || b.get(k) != Some(&b'.') {
+        return None;
+    }
+    let int_end = k;
+    k += 1;
+    let frac_start = k;
+    while b.get(k).is_some_and(u8::is_ascii_digit) {
+        k += 1;
+    }
+    let frac_len = k - frac_start;
+    if frac_len < min_frac || frac_len > 9 || b.get(k) != Some(&b']') {
+        return None;
+    }
+    let mut secs: f64 = 0.0;
+    for &d in &b[int_start..int_end] {
+        secs = secs * 10.0 + (d - b'0') as f64;
+    }
+    let mut frac: f64 = 0.0;
+    let mut scale = 1.0;
+    for &d in &b[frac_start..k] {
+        frac = frac * 10.0 + (d - b'0') as f64;
+        scale *= 10.0;
+    }
+    Some((k + 1, secs + frac / scale))
+}
+
+/// Finds a printk timestamp embedded later in a line (records joined on one line).
+fn find_embedded_timestamp(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i < b.len() {
+        let off = memchr::memchr(b'[', &b[i..])?;
+        let pos = i + off;
+        if let Some((end, _)) = kernel_ts_at(b, pos, true, 6) {
+            // Must be followed by a space or a caller id, as printk prints it.
+            if matches!(b.get(end), Some(b' ') | Some(b'[') | None) {
+                return Some(pos);
+            }
+        }
+        i = pos + 1;
+    }
+    None
+}
+
+fn parse_caller(b: &[u8], i: usize) -> Option<(usize, Caller)> {
+    if b.get(i) != Some(&b'[') {
+        return None;
+    }
+    let mut k = i + 1;
+    while b.get(k) == Some(&b' ') {
+        k += 1;
+    }
+    let kind = *b.get(k)?;
+    if kind != b'T' && kind != b'C' {
+        return None;
+    }
+    k += 1;
+    let s = k;
+    let mut v: u32 = 0;
+    while let Some(d) = b.get(k).filter(|d| d.is_ascii_digit()) {
+        v = v.saturating_mul(10).saturating_add((d - b'0') as u32);
+        k += 1;
+    }
+    if k == s || b.get(k) != Some(&b']') {
+        return None;
+    }
+    let c = if kind == b'T' {
+        Caller::Task(v)
+    } else {
+        Caller::Cpu(v)
+    };
+    Some((k + 1, c))
+}
+
+fn num(b: &[u8], i: usize, n: usize) -> Option<u32> {
+    let s = b.get(i..i + n)?;
+    let mut v = 0u32;
+    for &d in s {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (d - b'0') as u32;
+    }
+    Some(v)
+}
+
+fn month_at(b: &[u8], i: usize) -> Option<u8> {
+    let s = b.get(i..i + 3)?;
+    MONTHS.iter().position(|m| &m[..] == s).map(|p| p as u8 + 1)
+}
+
+/// `hh:mm:ss[.frac]` at i; returns (end, h, m, s, micros, had_fraction).
+fn hms_at(b: &[u8], i: usize) -> Option<(usize, u8, u8, u8, u32, bool)> {
+    let h = num(b, i, 2)?;
+    if b.get(i + 2) != Some(&b':') {
+        return None;
+    }
+    let m = num(b, i + 3, 2)?;
+    if b.get(i + 5) != Some(&b':') {
+        return None;
+    }
+    let s = num(b, i + 6, 2)?;
+    let mut k = i + 8;
+    let mut micros = 0u32;
+    let mut frac = false;
+    if b.get(k) == Some(&b'.') || b.get(k) == Some(&b',') {
+        let fs = k + 1;
+        let mut e = fs;
+        while b.get(e).is_some_and(u8::is_ascii_digit) {
+            e += 1;
+        }
+        if e > fs {
+            let digits = &b[fs..e.min(fs + 6)];
+            for &d in digits {
+                micros = micros * 10 + (d - b'0') as u32;
+            }
+            for _ in digits.len()..6 {
+                micros *= 10;
+            }
+            k = e;
+            frac = true;
+        }
+    }
+    if h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    Some((k, h as u8, m as u8, s as u8, micros, frac))
+}
+
+/// `+08:00`, `+0800`, `Z` at i; returns (end, minutes).
+fn offset_at(b: &[u8], i: usize) -> Option<(usize, i32)> {
+    match b.get(i)? {
+        b'Z' => Some((i + 1, 0)),
+        c @ (b'+' | b'-') => {
+            let sign = if *c == b'-' { -1 } else { 1 };
+            let h = num(b, i + 1, 2)? as i32;
+            let (m, end) = if b.get(i + 3) == Some(&b':') {
+                (num(b, i + 4, 2)? as i32, i + 6)
+            } else {
+                (num(b, i + 3, 2)? as i32, i + 5)
+            };
+            Some((end, sign * (h * 60 + m)))
+        }
+        _ => None,
+    }
+}
+
+/// After a syslog stamp: ` host ident[pid]: `; returns (text start, ident range).
+fn host_ident(b: &[u8], i: usize) -> Option<(usize, (usize, usize))> {
+    if b.get(i) != Some(&b' ') {
+        return None;
+    }
+    let mut k = i + 1;
+    let hs = k;
+    while b.get(k).is_some_and(|c| !c.is_ascii_whitespace()) {
+        k += 1;
+    }
+    if k == hs || b.get(k) != Some(&b' ') {
+        return None;
+    }
+    k += 1;
+    let is = k;
+    while b.get(k).is_some_and(|&c| c != b':' && c != b' ' && c != b'[') {
+        k += 1;
+    }
+    let ie = k;
+    if ie == is {
+        return None;
+    }
+    if b.get(k) == Some(&b'[') {
+        while b.get(k).is_some_and(|&c| c != b']') {
+            k += 1;
+        }
+        k += 1;
+    }
+    if b.get(k) != Some(&b':') {
+        return None;
+    }
+    k += 1;
+    if b.get(k) == Some(&b' ') {
+        k += 1;
+    }
+    Some((k, (is, ie)))
+}
+
+fn parse_prefix(b: &[u8]) -> Prefix {
+    let mut p = Prefix::default();
+    let mut i = 0;
+    // Syslog / journal stamps first.
+    if let Some(m) = month_at(b, 0) {
+        // "Mar 27 20:48:45" or "Mar  5 20:48:45"
+        if b.get(3) == Some(&b' ') {
+            let (day, k) = if b.get(4) == Some(&b' ') {
+                (num(b, 5, 1), 6)
+            } else {
+                (num(b, 4, 2), 6)
+            };
+            if let (Some(day), Some(b' ')) = (day, b.get(k)) {
+                if let Some((e, h, mi, s, us, frac)) = hms_at(b, k + 1) {
+                    if let Some((ts, ident)) = host_ident(b, e) {
+                        p.wall = Some(WallTime {
+                            year: None,
+                            month: m,
+                            day: day as u8,
+                            hour: h,
+                            minute: mi,
+                            second: s,
+                            micros: us,
+                            offset_minutes: None,
+                        });
+                        p.ident = ident;
+                        p.styles |= if frac {
+                            style::SYSLOG_PRECISE
+                        } else {
+                            style::SYSLOG
+                        };
+                        p.origin = Some(if &b[ident.0..ident.1] == b"kernel" {
+                            Origin::Kernel
+                        } else {
+                            Origin::User
+                        });
+                        i = ts;
+                    }
+                }
+            }
+        }
+    } else if b.len() > 19 && b[4] == b'-' && b[7] == b'-' && (b[10] == b'T' || b[10] == b' ') {
+        if let (Some(y), Some(mo), Some(d)) = (num(b, 0, 4), num(b, 5, 2), num(b, 8, 2)) {
+            if let Some((e, h, mi, s, us, _)) = hms_at(b, 11) {
+                let (e, off) = match offset_at(b, e) {
+                    Some((e2, off)) => (e2, Some(off)),
+                    None => (e, None),
+                };
+                if let Some((ts, ident)) = host_ident(b, e) {
+                    p.wall = Some(WallTime {
+                        year: Some(y as u16),
+                        month: mo as u8,
+                        day: d as u8,
+                        hour: h,
+                        minute: mi,
+                        second: s,
+                        micros: us,
+                        offset_minutes: off,
+                    });
+                    p.ident = ident;
+                    p.styles |= style::SYSLOG_ISO;
+                    p.origin = Some(if &b[ident.0..ident.1] == b"kernel" {
+                        Origin::Kernel
+                    } else {
+                        Origin::User
+                    });
+                    i = ts;
+                }
+            }
+        }
+    }
+    // `<N>` priority.
+    if b.get(i) == Some(&b'<') {
+        let mut k = i + 1;
+        while b.get(k).is_some_and(u8::is_ascii_digit) {
+            k += 1;
+        }
+        if k > i + 1 && k - i <= 4 && b.get(k) == Some(&b'>') {
+            i = k + 1;
+            p.styles |= style::PRIORITY;
+        }
+    }
+    // printk timestamp, optionally missing its `[` (console captures that lost a byte).
+    let ts = kernel_ts_at(b, i, false, 1).or_else(|| {
+        let mut k = i;
+        while b.get(k) == Some(&b' ') {
+            k += 1;
+        }
+        if k > i {
+            kernel_ts_at(b, k, false, 1)
+        } else {
+            None
+        }
+    });
+    if let Some((end, secs)) = ts {
+        p.uptime = Some(secs);
+        p.styles |= style::KERNEL_TIMESTAMP;
+        if p.origin.is_none() {
+            p.origin = Some(Origin::Kernel);
+        }
+        i = end;
+        if let Some((e, c)) = parse_caller(b, i) {
+            p.caller = Some(c);
+            p.styles |= style::CALLER;
+            i = e;
+        }
+        if b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+    } else if b.get(i) == Some(&b'[') && b.get(i + 4) == Some(&b' ') {
+        // dmesg -T: [Wed Mar 27 20:48:45 2024]
+        if let Some(m) = month_at(b, i + 5) {
+            let day_at = i + 9;
+            let (day, k) = if b.get(day_at) == Some(&b' ') {
+                (num(b, day_at + 1, 1), day_at + 2)
+            } else {
+                (num(b, day_at, 2), day_at + 2)
+            };
+            if let (Some(day), Some(b' ')) = (day, b.get(k)) {
+                if let Some((e, h, mi, s, us, _)) = hms_at(b, k + 1) {
+                    if b.get(e) == Some(&b' ') && b.get(e + 5) == Some(&b']') {
+                        if let Some(y) = num(b, e + 1, 4) {
+                            p.wall = Some(WallTime {
+                                year: Some(y as u16),
+                                month: m,
+                                day: day as u8,
+                                hour: h,
+                                minute: mi,
+                                second: s,
+                                micros: us,
+                                offset_minutes: None,
+                            });
+                            p.styles |= style::DMESG_HUMAN;
+                            p.origin = Some(Origin::Kernel);
+                            i = e + 6;
+                            if b.get(i) == Some(&b' ') {
+                                i += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    p.text_start = i;
+    p
+}
+
+#[derive(serde::Deserialize)]
+struct JournalEntry {
+    #[serde(rename = "MESSAGE")]
+    message: Option<serde_json::Value>,
+    #[serde(rename = "_SOURCE_MONOTONIC_TIMESTAMP")]
+    source_monotonic: Option<String>,
+    #[serde(rename = "__REALTIME_TIMESTAMP")]
+    realtime: Option<String>,
+    #[serde(rename = "SYSLOG_IDENTIFIER")]
+    ident: Option<String>,
+    #[serde(rename = "_TRANSPORT")]
+    transport: Option<String>,
+}
+
+fn parse_journal_json(line_no: u64, b: &[u8]) -> Option<Record> {
+    let e: JournalEntry = serde_json::from_slice(b).ok()?;
+    let text = match e.message? {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Array(a) => {
+            let bytes: Vec<u8> = a
+                .iter()
+                .filter_map(|v| v.as_u64().map(|x| x as u8))
+                .collect();
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        _ => return None,
+    };
+    let kernel = e.transport.as_deref() == Some("kernel");
+    let uptime = if kernel {
+        e.source_monotonic
+            .as_deref()
+            .and_then(|s| s.parse::<u64>().ok())
+            .map(|us| us as f64 / 1e6)
+    } else {
+        None
+    };
+    let wall = e
+        .realtime
+        .as_deref()
+        .and_then(|s| s.parse::<i64>().ok())
+        .map(WallTime::from_epoch_micros);
+    let mut styles = style::JOURNAL_JSON;
+    if uptime.is_some() {
+        styles |= style::KERNEL_TIMESTAMP;
+    }
+    Some(Record {
+        first_line: line_no,
+        last_line: line_no,
+        text: text.trim_end().to_string(),
+        uptime,
+        caller: None,
+        wall,
+        ident: e
+            .ident
+            .unwrap_or_else(|| if kernel { "kernel".into() } else { String::new() }),
+        origin: OriginField(if kernel { Origin::Kernel } else { Origin::User }),
+        styles,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(lines: &[&str]) -> Vec<Record> {
+        let mut f = Framer::new();
+        let mut out = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            f.push_line(i as u64 + 1, l.as_bytes(), &mut |r| out.push(r.clone()));
+        }
+        f.finish(&mut |r| out.push(r.clone()));
+        out
+    }
+
+    #[test]
+    fn kernel_timestamp_and_caller() {
+        let r = frame(&["[   30.020000][ T81] foo bar", "[  254.202183] Unable to handle"]);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].text, "foo bar");
+        assert_eq!(r[0].caller, Some(Caller::Task(81)));
+        assert!((r[0].uptime.unwrap() - 30.02).abs() < 1e-9);
+        assert_eq!(r[1].text, "Unable to handle");
+    }
+
+    #[test]
+    fn joined_records_are_split() {
+        // seed 003: several records on one physical line, first one lost its '['.
+        let r = frame(&["360.462046] watchdog: BUG: soft lockup - CPU#35 stuck for 22s! [docker-containe:29506] [ 360.473208] Modules linked in: pt_MASQUERADE(E) [ 360.565132] CPU: 35 PID: 29506 Comm: docker-containe Kdump: loaded Tainted: G OEL 4.19.5-1.1.29.aarch64 #1[ 360.595535] pstate: 80000005 (Nzcv daif -PAN -UAO)"]);
+        let texts: Vec<&str> = r.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "watchdog: BUG: soft lockup - CPU#35 stuck for 22s! [docker-containe:29506]",
+                "Modules linked in: pt_MASQUERADE(E)",
+                "CPU: 35 PID: 29506 Comm: docker-containe Kdump: loaded Tainted: G OEL 4.19.5-1.1.29.aarch64 #1",
+                "pstate: 80000005 (Nzcv daif -PAN -UAO)",
+            ]
+        );
+        assert!((r[0].uptime.unwrap() - 360.462046).abs() < 1e-9);
+    }
+
+    #[test]
+    fn syslog_prefix_and_wrapped_continuation() {
+        let r = frame(&[
+            "Jan 30 22:14:43 darkstar kernel: Modules linked in: cdc_acm rpcsec_gss_krb5 dm_mod vhost_net tun",
+            "vhost macvtap tap",
+            "Jan 30 22:14:43 darkstar kernel: CPU: 2 PID: 131042 Comm: worker",
+        ]);
+        assert_eq!(r.len(), 2);
+        assert_eq!(
+            r[0].text,
+            "Modules linked in: cdc_acm rpcsec_gss_krb5 dm_mod vhost_net tun vhost macvtap tap"
+        );
+        assert_eq!(r[0].ident, "kernel");
+        assert!(r[0].is_kernel());
+        assert_eq!(r[0].wall.unwrap().hour, 22);
+        assert_eq!(r[0].last_line, 2);
+    }
+
+    #[test]
+    fn rfc3339_and_dmesg_human() {
+        let r = frame(&[
+            "2024-03-27T20:48:45.123456+08:00 node-2 kernel: hello",
+            "[Wed Mar 27 20:48:45 2024] world",
+        ]);
+        assert_eq!(r[0].text, "hello");
+        assert_eq!(r[0].wall.unwrap().iso(), "2024-03-27T20:48:45.123456+08:00");
+        assert_eq!(r[1].text, "world");
+        assert_eq!(r[1].wall.unwrap().year, Some(2024));
+    }
+
+    #[test]
+    fn ansi_and_cr_are_cleaned() {
+        let r = frame(&["\r\x1b[K[\x1b[0;1;31m*\x1b[0m     ] A start job is running for dev-disk (5s / 1min 30s)"]);
+        assert_eq!(r[0].text, "[*     ] A start job is running for dev-disk (5s / 1min 30s)");
+    }
+
+    #[test]
+    fn journal_json() {
+        let r = frame(&[r#"{"MESSAGE":"Linux version 6.1","_TRANSPORT":"kernel","_SOURCE_MONOTONIC_TIMESTAMP":"1500000","__REALTIME_TIMESTAMP":"1711543725000000"}"#]);
+        assert_eq!(r[0].text, "Linux version 6.1");
+        assert_eq!(r[0].uptime, Some(1.5));
+        assert_eq!(r[0].wall.unwrap().iso(), "2024-03-27T12:48:45Z");
+    }
+}

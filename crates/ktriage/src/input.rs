@@ -1,0 +1,226 @@
+//! Opening inputs: files, directories, stdin; transparent gzip/xz/zstd; bounded line reading.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Longest physical line kept; the rest of a longer line is dropped (and reported).
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// Errors opening an input.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The path could not be opened or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// Offending path.
+        path: String,
+        /// Underlying error.
+        source: io::Error,
+    },
+}
+
+/// Expands the command-line paths: directories recursively (sorted), `-` for stdin.
+pub fn expand_paths(paths: &[String]) -> Result<Vec<String>, InputError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p == "-" {
+            out.push(p.clone());
+            continue;
+        }
+        let path = Path::new(p);
+        let meta = std::fs::metadata(path).map_err(|e| InputError::Io {
+            path: p.clone(),
+            source: e,
+        })?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk_dir(path, &mut files, 0).map_err(|e| InputError::Io {
+                path: p.clone(),
+                source: e,
+            })?;
+            files.sort();
+            out.extend(files.into_iter().map(|f| f.to_string_lossy().into_owned()));
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> io::Result<()> {
+    if depth > 32 {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let ft = entry.file_type()?;
+        let path = entry.path();
+        if ft.is_dir() {
+            walk_dir(&path, out, depth + 1)?;
+        } else if ft.is_file() {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Compression detected from a stream's magic bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Plain bytes.
+    None,
+    /// gzip.
+    Gzip,
+    /// xz.
+    Xz,
+    /// zstd.
+    Zstd,
+}
+
+impl Compression {
+    /// Detects compression from the first bytes of a stream.
+    pub fn sniff(head: &[u8]) -> Compression {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+            Compression::Xz
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+
+    /// Name for reports, `None` for plain input.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Compression::None => None,
+            Compression::Gzip => Some("gzip"),
+            Compression::Xz => Some("xz"),
+            Compression::Zstd => Some("zstd"),
+        }
+    }
+}
+
+/// An opened input: a buffered, decompressed byte stream.
+pub struct Opened {
+    /// Path as given.
+    pub path: String,
+    /// Compression the stream is read through.
+    pub compression: Compression,
+    /// The decompressed stream.
+    pub reader: Box<dyn BufRead + Send>,
+}
+
+/// Opens a path (or `-` for stdin), decompressing by magic.
+pub fn open(path: &str) -> Result<Opened, InputError> {
+    let raw: Box<dyn Read + Send> = if path == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(File::open(path).map_err(|e| InputError::Io {
+            path: path.to_string(),
+            source: e,
+        })?)
+    };
+    let mut buffered = BufReader::with_capacity(256 * 1024, raw);
+    let head = buffered.fill_buf().map_err(|e| InputError::Io {
+        path: path.to_string(),
+        source: e,
+    })?;
+    let compression = Compression::sniff(head);
+    let reader: Box<dyn BufRead + Send> = match compression {
+        Compression::None => Box::new(buffered),
+        Compression::Gzip => Box::new(BufReader::with_capacity(
+            256 * 1024,
+            flate2::bufread::MultiGzDecoder::new(buffered),
+        )),
+        Compression::Xz => Box::new(BufReader::with_capacity(
+            256 * 1024,
+            xz2::bufread::XzDecoder::new_multi_decoder(buffered),
+        )),
+        Compression::Zstd => {
+            let dec = zstd::stream::read::Decoder::with_buffer(buffered).map_err(|e| {
+                InputError::Io {
+                    path: path.to_string(),
+                    source: e,
+                }
+            })?;
+            Box::new(BufReader::with_capacity(256 * 1024, dec))
+        }
+    };
+    Ok(Opened {
+        path: path.to_string(),
+        compression,
+        reader,
+    })
+}
+
+/// Reads physical lines with a bounded buffer; overlong lines are cut at [`MAX_LINE`].
+pub struct LineReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    line_no: u64,
+    bytes: u64,
+    /// Line numbers of lines that were cut (first few only).
+    pub truncated: Vec<u64>,
+}
+
+impl<R: BufRead> LineReader<R> {
+    /// Wraps a buffered reader.
+    pub fn new(inner: R) -> Self {
+        LineReader {
+            inner,
+            buf: Vec::with_capacity(1024),
+            line_no: 0,
+            bytes: 0,
+            truncated: Vec::new(),
+        }
+    }
+
+    /// Total bytes consumed so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Returns the next line (without `\n`) and its 1-based number, or `None` at end.
+    pub fn next_line(&mut self) -> io::Result<Option<(u64, &[u8])>> {
+        self.buf.clear();
+        let mut cut = false;
+        let mut consumed = 0usize;
+        loop {
+            let avail = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                break;
+            }
+            let (take, done) = match memchr::memchr(b'\n', avail) {
+                Some(i) => (i + 1, true),
+                None => (avail.len(), false),
+            };
+            let room = MAX_LINE.saturating_sub(self.buf.len());
+            let body = if done { take - 1 } else { take };
+            if body > room {
+                cut = true;
+            }
+            self.buf.extend_from_slice(&avail[..body.min(room)]);
+            self.inner.consume(take);
+            consumed += take;
+            if done {
+                break;
+            }
+        }
+        if consumed == 0 {
+            return Ok(None);
+        }
+        self.bytes += consumed as u64;
+        self.line_no += 1;
+        if cut && self.truncated.len() < 16 {
+            self.truncated.push(self.line_no);
+        }
+        Ok(Some((self.line_no, &self.buf)))
+    }
+}

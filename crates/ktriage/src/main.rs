@@ -1,0 +1,169 @@
+//! The `ktriage` command line.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ktriage::analyze::{analyze_paths, Options};
+use ktriage::model::Severity;
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "ktriage", version, about = "Why did this Linux machine crash or hang?")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Find, parse and explain kernel reports in logs (files, directories, `-` for stdin).
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Human summary.
+    Text,
+    /// The ktriage/analysis/1 JSON document.
+    Json,
+    /// syzkaller test-file headers for the first report.
+    Syz,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Warning,
+    Critical,
+}
+
+#[derive(clap::Args)]
+struct AnalyzeArgs {
+    /// Inputs: files (.gz/.xz/.zst read transparently), directories (recursive) or `-`.
+    #[arg(required = true)]
+    paths: Vec<String>,
+    /// Output JSON (same as --format json).
+    #[arg(long)]
+    json: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Colour the text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorWhen,
+    /// Exit 1 when a report or finding of this severity (or worse) exists.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// UTC offset of sources that print local time without a zone, e.g. +08:00.
+    #[arg(long, value_parser = parse_tz, allow_hyphen_values = true)]
+    tz: Option<i32>,
+    /// UTC offset of IPMI SEL times (default UTC).
+    #[arg(long, value_parser = parse_tz, allow_hyphen_values = true)]
+    sel_tz: Option<i32>,
+}
+
+fn parse_tz(s: &str) -> Result<i32, String> {
+    let err = || format!("bad time zone offset {s:?}: use +HH:MM, -HHMM or Z");
+    if s == "Z" || s == "UTC" {
+        return Ok(0);
+    }
+    let (sign, rest) = match s.as_bytes().first() {
+        Some(b'+') => (1, &s[1..]),
+        Some(b'-') => (-1, &s[1..]),
+        _ => return Err(err()),
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !(digits.len() == 2 || digits.len() == 4) || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(err());
+    }
+    let h: i32 = digits[..2].parse().map_err(|_| err())?;
+    let m: i32 = if digits.len() == 4 { digits[2..].parse().map_err(|_| err())? } else { 0 };
+    if h > 14 || m > 59 {
+        return Err(err());
+    }
+    Ok(sign * (h * 60 + m))
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Analyze(args) => run_analyze(args),
+    }
+}
+
+fn run_analyze(args: AnalyzeArgs) -> ExitCode {
+    let paths = match ktriage::input::expand_paths(&args.paths) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("ktriage: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let opts = Options {
+        tz_offset_minutes: args.tz,
+        sel_tz_minutes: args.sel_tz,
+        no_signatures: false,
+    };
+    let (analysis, errors) = analyze_paths(&paths, opts);
+    for e in &errors {
+        eprintln!("ktriage: {e}");
+    }
+    let format = if args.json { Format::Json } else { args.format };
+    let stdout = std::io::stdout();
+    let result = match format {
+        Format::Json => {
+            let mut lock = stdout.lock();
+            ktriage::render::json(&analysis, &mut lock)
+        }
+        Format::Syz => {
+            let mut lock = stdout.lock();
+            lock.write_all(ktriage::render::syz(&analysis).as_bytes())
+        }
+        Format::Text => {
+            let choice = match args.color {
+                ColorWhen::Always => anstream::ColorChoice::Always,
+                ColorWhen::Never => anstream::ColorChoice::Never,
+                ColorWhen::Auto => anstream::ColorChoice::Auto,
+            };
+            let mut out = anstream::AutoStream::new(stdout.lock(), choice);
+            out.write_all(ktriage::render::text(&analysis).as_bytes())
+        }
+    };
+    if let Err(e) = result {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("ktriage: writing output: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if !errors.is_empty() {
+        return ExitCode::from(2);
+    }
+    if let Some(level) = args.fail_on {
+        let min = match level {
+            FailOn::Warning => Severity::Warning,
+            FailOn::Critical => Severity::Critical,
+        };
+        let hit = analysis.reports.iter().any(|r| r.severity >= min)
+            || analysis
+                .incidents
+                .iter()
+                .flat_map(|i| &i.findings)
+                .any(|f| f.severity >= min);
+        if hit {
+            return ExitCode::from(1);
+        }
+    }
+    ExitCode::SUCCESS
+}

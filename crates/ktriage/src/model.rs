@@ -1,0 +1,636 @@
+//! The typed analysis document: sources, boots, reports, events, incidents.
+//!
+//! Everything here serialises to the `ktriage/analysis/1` JSON schema.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Schema identifier of the JSON document.
+pub const SCHEMA: &str = "ktriage/analysis/1";
+
+/// The whole result of one `ktriage analyze` run.
+#[derive(Debug, Default, Serialize)]
+pub struct Analysis {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
+    /// Every input read, in order.
+    pub sources: Vec<Source>,
+    /// Kernel boots seen across all sources.
+    pub boots: Vec<Boot>,
+    /// Multi-line kernel reports, in order of appearance.
+    pub reports: Vec<Report>,
+    /// Single notable lines, in order of appearance.
+    pub events: Vec<Event>,
+    /// Reports and events linked into diagnosed incidents.
+    pub incidents: Vec<Incident>,
+    /// IPMI System Event Log records from SEL listings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sel_records: Vec<SelRecord>,
+    /// Interrupt tables read from `/proc/interrupts` copies.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub interrupt_tables: Vec<InterruptTable>,
+    /// Problems met while reading input (bad lines, unreadable files), analysis went on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<InputWarning>,
+}
+
+/// What kind of text a source holds, recognised by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// Kernel log text: console capture, dmesg, syslog, journal export.
+    KernelLog,
+    /// `journalctl -o json` export.
+    JournalJson,
+    /// `ipmitool sel list` / `sel elist` / `sel get` output.
+    IpmiSel,
+    /// A copy of `/proc/interrupts`.
+    ProcInterrupts,
+    /// A copy of `/proc/cmdline`.
+    ProcCmdline,
+    /// A vmcore (kernel log extracted from the dump).
+    Vmcore,
+}
+
+/// One input file (or stdin).
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    /// Path as given (or `-` for stdin).
+    pub path: String,
+    /// Recognised content kind.
+    pub kind: SourceKind,
+    /// Compression the file was read through, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<&'static str>,
+    /// Physical lines read.
+    pub lines: u64,
+    /// Bytes read (after decompression).
+    pub bytes: u64,
+    /// Line-prefix styles seen (e.g. `kernel_timestamp`, `syslog`, `journal_short_iso`).
+    pub prefixes: Vec<&'static str>,
+}
+
+/// A place in an input: file and 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// Source path.
+    pub path: String,
+    /// 1-based physical line number.
+    pub line: u64,
+}
+
+/// A range of lines in one input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// Source path.
+    pub path: String,
+    /// First physical line (1-based).
+    pub first_line: u64,
+    /// Last physical line (1-based, inclusive).
+    pub last_line: u64,
+}
+
+/// When something happened: kernel uptime and, if the line carried one, wall-clock time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Time {
+    /// Seconds since boot from the printk timestamp.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uptime: Option<f64>,
+    /// Wall-clock time as printed, normalised to ISO 8601 when the year is known
+    /// (`2024-03-27T20:48:45`, with offset when known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wall: Option<String>,
+}
+
+/// One kernel boot seen in the input.
+#[derive(Debug, Clone, Serialize)]
+pub struct Boot {
+    /// 0-based index in `boots`.
+    pub index: usize,
+    /// Where the boot was detected.
+    pub source: Location,
+    /// What told us a boot started (`linux_version`, `command_line`, `timestamp_reset`, `start`).
+    pub marker: &'static str,
+    /// Kernel release (`uname -r`) when printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<String>,
+    /// Kernel command line when printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command_line: Option<String>,
+    /// True when the command line shows a kdump capture kernel (`elfcorehdr=`, `reset_devices`...).
+    pub capture_kernel: bool,
+    /// Wall-clock time of the first line of the boot, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<Time>,
+}
+
+/// Kind of a multi-line kernel report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    /// Kernel oops: bad memory access or exception in kernel mode.
+    Oops,
+    /// `kernel BUG at` or another `BUG:` report.
+    Bug,
+    /// `WARNING:` with backtrace.
+    Warning,
+    /// `Kernel panic - not syncing`.
+    Panic,
+    /// Soft lockup watchdog.
+    SoftLockup,
+    /// Hard lockup (NMI watchdog).
+    HardLockup,
+    /// RCU CPU stall or expedited stall.
+    RcuStall,
+    /// Task blocked for too long (hung task detector).
+    HungTask,
+    /// KASAN report.
+    Kasan,
+    /// KMSAN report.
+    Kmsan,
+    /// KCSAN report.
+    Kcsan,
+    /// UBSAN report.
+    Ubsan,
+    /// KFENCE report.
+    Kfence,
+    /// Lockdep report.
+    Lockdep,
+    /// OOM killer invocation.
+    Oom,
+    /// kmemleak report.
+    MemoryLeak,
+    /// MCE / EDAC / GHES hardware error.
+    HardwareError,
+    /// `NMI backtrace for cpu N`.
+    NmiBacktrace,
+    /// SysRq-triggered dump (show-regs, show-state, blocked tasks...).
+    SysrqDump,
+    /// Register/stack dump whose trigger line is not in the log.
+    RegisterDump,
+}
+
+impl ReportKind {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportKind::Oops => "oops",
+            ReportKind::Bug => "bug",
+            ReportKind::Warning => "warning",
+            ReportKind::Panic => "panic",
+            ReportKind::SoftLockup => "soft_lockup",
+            ReportKind::HardLockup => "hard_lockup",
+            ReportKind::RcuStall => "rcu_stall",
+            ReportKind::HungTask => "hung_task",
+            ReportKind::Kasan => "kasan",
+            ReportKind::Kmsan => "kmsan",
+            ReportKind::Kcsan => "kcsan",
+            ReportKind::Ubsan => "ubsan",
+            ReportKind::Kfence => "kfence",
+            ReportKind::Lockdep => "lockdep",
+            ReportKind::Oom => "oom",
+            ReportKind::MemoryLeak => "memory_leak",
+            ReportKind::HardwareError => "hardware_error",
+            ReportKind::NmiBacktrace => "nmi_backtrace",
+            ReportKind::SysrqDump => "sysrq_dump",
+            ReportKind::RegisterDump => "register_dump",
+        }
+    }
+
+    /// Default severity of a report of this kind.
+    pub fn severity(self) -> Severity {
+        match self {
+            ReportKind::Warning
+            | ReportKind::NmiBacktrace
+            | ReportKind::SysrqDump
+            | ReportKind::MemoryLeak
+            | ReportKind::Oom
+            | ReportKind::RegisterDump => Severity::Warning,
+            _ => Severity::Critical,
+        }
+    }
+}
+
+/// How bad something is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// For information.
+    Info,
+    /// Worth a look.
+    Warning,
+    /// Machine crashed, hung or lost data.
+    Critical,
+}
+
+/// CPU architecture of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arch {
+    /// 64-bit x86.
+    X86_64,
+    /// 32-bit x86.
+    I386,
+    /// 64-bit Arm.
+    Arm64,
+    /// 32-bit Arm.
+    Arm,
+    /// 64-bit RISC-V.
+    Riscv64,
+    /// 64-bit PowerPC.
+    Ppc64,
+    /// IBM Z.
+    S390,
+}
+
+/// A code location as printed: `function+offset/size [module]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CodeLocation {
+    /// Function name exactly as printed (suffixes such as `.isra.0` kept).
+    pub function: String,
+    /// Offset into the function (hex string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// Function size (hex string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// Module name when the function is in a module.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// Raw address when printed (hex string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// Execution context of a stack frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FrameContext {
+    /// Process (task) context.
+    Task,
+    /// Hard interrupt.
+    Irq,
+    /// Softirq / bottom half.
+    Softirq,
+    /// Non-maskable interrupt.
+    Nmi,
+    /// Exception entry (fault, trap, double fault...).
+    Exception,
+}
+
+/// One call-trace entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Frame {
+    /// Function name exactly as printed.
+    pub function: String,
+    /// Offset into the function (hex string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// Function size (hex string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// Module name, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// Raw address when printed (hex string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// False for `?` frames (stack scan guesses, not unwound).
+    pub reliable: bool,
+    /// Context the frame ran in.
+    pub context: FrameContext,
+}
+
+/// One decoded taint letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaintFlag {
+    /// The letter as printed (`G`, `P`, `O`, `E`, `L`, `W`...).
+    pub letter: char,
+    /// What it means.
+    pub meaning: &'static str,
+}
+
+/// Kernel taint state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Taint {
+    /// The taint string as printed (`G      OE`), or `Not tainted`.
+    pub raw: String,
+    /// Each set flag with its meaning (`G` is not a flag and is left out).
+    pub flags: Vec<TaintFlag>,
+}
+
+/// The `Code:` line: instruction bytes around the faulting instruction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Code {
+    /// Bytes as hex, space-separated, as printed (arm64 prints 32-bit words).
+    pub bytes: String,
+    /// Index (in printed units) of the faulting instruction, marked `<..>` or `(..)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault_index: Option<usize>,
+    /// Width of one printed unit in bytes (1 for x86 bytes, 4 for arm64 words, 2 for Thumb).
+    pub unit: u8,
+}
+
+/// Values a human decodes by hand from a report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Decoded {
+    /// arm64 Exception Syndrome Register.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub esr: Option<serde_json::Value>,
+    /// arm32 fault status (from `Oops: a05` / FSR).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fsr: Option<serde_json::Value>,
+    /// arm64 PSTATE / arm32 CPSR flags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pstate: Option<serde_json::Value>,
+    /// x86 EFLAGS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eflags: Option<serde_json::Value>,
+    /// x86 page-fault error code bits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_fault: Option<serde_json::Value>,
+    /// Soft lockup: seconds stuck.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stuck_seconds: Option<u64>,
+    /// Hung task: seconds blocked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_seconds: Option<u64>,
+    /// RCU stall details (ticks, grace period, jiffies, stalled CPUs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rcu_stall: Option<serde_json::Value>,
+    /// Oops counter and flags (`[#1] SMP PREEMPT`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oops: Option<serde_json::Value>,
+}
+
+/// A multi-line kernel report (oops, BUG, WARNING, lockup, stall, ...).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Stable id within this analysis (`r1`, `r2`, ...).
+    pub id: String,
+    /// What kind of report.
+    pub kind: ReportKind,
+    /// Title in syzkaller's conventions (`BUG: soft lockup in FUNC`).
+    pub title: String,
+    /// syzkaller crash type (`HANG`, `KASAN-READ`, ...), when known.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub crash_type: Option<String>,
+    /// True when the report is cut or mangled so the title may be wrong.
+    pub corrupted: bool,
+    /// Other titles under which the same bug may be filed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alt_titles: Vec<String>,
+    /// The frame the title names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guilty_frame: Option<String>,
+    /// True for reports syzkaller would suppress (e.g. OOM in the fuzzer).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub suppressed: bool,
+    /// Severity of the report.
+    pub severity: Severity,
+    /// Where the report is.
+    pub source: Span,
+    /// Index of the boot it belongs to.
+    pub boot: usize,
+    /// When it was printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<Time>,
+    /// CPU the report is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<u32>,
+    /// PID of the current task.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    /// Command name of the current task.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comm: Option<String>,
+    /// Kernel release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<String>,
+    /// Taint flags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taint: Option<Taint>,
+    /// `Hardware name:` line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hardware: Option<String>,
+    /// Architecture, inferred from register names and line shapes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arch: Option<Arch>,
+    /// Register name -> value (hex string).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub registers: BTreeMap<String, String>,
+    /// Where the CPU was (RIP / pc / EIP / PC is at).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<CodeLocation>,
+    /// Caller (arm `lr` / `LR is at`) when printed symbolically.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lr: Option<CodeLocation>,
+    /// Faulting address (hex string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault_address: Option<String>,
+    /// Call trace in printed order.
+    pub frames: Vec<Frame>,
+    /// The `Code:` bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<Code>,
+    /// `Modules linked in:` list.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<String>,
+    /// Reason given by `Kernel panic - not syncing:`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub panic_reason: Option<String>,
+    /// `Kdump: loaded` / `not loaded` from the CPU line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kdump_loaded: Option<bool>,
+    /// Values decoded from registers and headers.
+    pub decoded: Decoded,
+    /// The report's first line, as printed (prefix stripped).
+    pub headline: String,
+    /// Every line of the report, prefix stripped (capped).
+    #[serde(skip)]
+    pub lines: Vec<ReportLine>,
+}
+
+/// One line of a report, kept for rules and renderers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportLine {
+    /// 1-based physical line number.
+    pub line: u64,
+    /// Uptime timestamp, if any.
+    pub uptime: Option<f64>,
+    /// Text with the prefix stripped.
+    pub text: String,
+}
+
+/// An errno decoded from a negative return code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Errno {
+    /// The number as printed (negative).
+    pub code: i32,
+    /// Symbolic name (`ENOSPC`).
+    pub name: &'static str,
+    /// strerror text.
+    pub meaning: &'static str,
+}
+
+/// Kind of a single-line event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// `probe of DEV failed with error -N`.
+    ProbeFailure,
+    /// A failed interrupt request (`request interrupt N failed`, `request_irq ... failed`).
+    IrqRequestFailure,
+    /// A device/driver error line with an error code.
+    DriverError,
+    /// I/O or device error (`I/O error, dev`, `blk_update_request`, ...).
+    DeviceError,
+    /// systemd `A start job is running for UNIT (N s / LIMIT)`.
+    StartJobRunning,
+    /// systemd `Timed out waiting for device`.
+    DeviceTimeout,
+    /// dracut-initqueue timeout.
+    DracutInitqueueTimeout,
+    /// dracut `Could not boot`.
+    CouldNotBoot,
+    /// `... does not exist` (root device missing).
+    DoesNotExist,
+    /// Reboot requested / restarting system.
+    Reboot,
+    /// Power-off.
+    PowerOff,
+    /// Kernel command line.
+    CommandLine,
+    /// `Kernel Offset:` (KASLR).
+    KernelOffset,
+    /// IPMI BT interface timeout or reset.
+    IpmiBtTimeout,
+    /// `Linux version` banner.
+    KernelVersion,
+    /// Machine-check / EDAC / GHES single line.
+    HardwareErrorLine,
+    /// csd: Detected non-responsive CSD lock.
+    CsdLockTimeout,
+    /// `die event detected` and other die-notifier lines.
+    DieEvent,
+}
+
+/// A single notable line that is not a multi-line report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    /// Stable id (`e1`, `e2`, ...).
+    pub id: String,
+    /// What kind of event.
+    pub kind: EventKind,
+    /// Severity.
+    pub severity: Severity,
+    /// Where it is.
+    pub source: Location,
+    /// Index of the boot it belongs to.
+    pub boot: usize,
+    /// When it was printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<Time>,
+    /// The device, driver or unit it is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Decoded errno, if the line carries one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errno: Option<Errno>,
+    /// Extra parsed values (e.g. `elapsed`, `limit`, `irq`, `capture_kernel`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub details: BTreeMap<String, String>,
+    /// The line as printed (prefix stripped).
+    pub text: String,
+}
+
+/// One IPMI SEL record.
+#[derive(Debug, Clone, Serialize)]
+pub struct SelRecord {
+    /// Record id (hex, as printed).
+    pub record_id: String,
+    /// Where it is.
+    pub source: Location,
+    /// Timestamp as ISO 8601 in UTC (or the zone given by `--sel-tz`), when printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Sensor type (`Memory`, `Processor`, `Critical Interrupt`, ...).
+    pub sensor_type: String,
+    /// Sensor number / name as printed (`#0xeb`, `RAS_MEMORY`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensor: Option<String>,
+    /// Event description (`Transition to Non-recoverable`).
+    pub description: String,
+    /// `Asserted` / `Deasserted`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Severity judged from sensor type and description.
+    pub severity: Severity,
+}
+
+/// Interrupt counts of one `/proc/interrupts` copy.
+#[derive(Debug, Clone, Serialize)]
+pub struct InterruptTable {
+    /// Where it is.
+    pub source: Location,
+    /// Number of CPU columns.
+    pub cpus: usize,
+    /// Number of numbered (vector-consuming) IRQ lines.
+    pub irq_lines: usize,
+    /// Per CPU: how many numbered IRQ lines have a nonzero count or are routed there.
+    pub per_cpu_lines: Vec<usize>,
+}
+
+/// A problem met while reading input; analysis continued.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputWarning {
+    /// Where (line 0 when it concerns the whole file).
+    pub source: Location,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Reports and events linked into one diagnosed incident.
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    /// Stable id (`i1`, ...).
+    pub id: String,
+    /// One-line summary.
+    pub summary: String,
+    /// Id of the report judged to be the cause, if any.
+    pub root: Option<String>,
+    /// Ids of member reports.
+    pub reports: Vec<String>,
+    /// Ids of member events.
+    pub events: Vec<String>,
+    /// How sure the diagnosis is, 0.0-1.0.
+    pub confidence: f64,
+    /// What the rules concluded.
+    pub findings: Vec<Finding>,
+}
+
+/// One conclusion of a diagnosis rule, with evidence and advice.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Rule id (`csd-lock-wait`, `nested-oops`, ...).
+    pub rule: &'static str,
+    /// How bad.
+    pub severity: Severity,
+    /// What the rule concluded.
+    pub message: String,
+    /// What it saw, with file and line.
+    pub evidence: Vec<Evidence>,
+    /// Next steps, with exact commands or parameters.
+    pub advice: Vec<String>,
+}
+
+/// A piece of evidence: a line in a source.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    /// Source path.
+    pub path: String,
+    /// 1-based line.
+    pub line: u64,
+    /// The line's text (prefix stripped).
+    pub text: String,
+}

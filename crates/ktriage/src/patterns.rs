@@ -1,0 +1,317 @@
+//! Data tables: which lines start, continue or end a kernel report, and which lines are events.
+//!
+//! Matching is a single Aho-Corasick pass over each record's text; the tables below are the
+//! whole vocabulary. Order matters only inside one line: the earliest, then the first listed wins.
+
+use crate::model::{EventKind, ReportKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::sync::LazyLock;
+
+/// Where in the record text a needle must sit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// Anywhere in the text.
+    Anywhere,
+    /// At the start of the text (after leading spaces).
+    Start,
+    /// Anywhere, but not right after a letter or digit (so `ODEBUG:` is not `BUG:`).
+    Word,
+}
+
+/// What a matched report marker does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Starts a new report of this kind.
+    Start(ReportKind),
+    /// Part of an open report of one of the listed kinds (in its header); otherwise starts one.
+    ContinueOr(&'static [ReportKind], ReportKind),
+    /// Starts a register/stack dump when no report is open (its trigger line is lost).
+    Orphan,
+    /// Ends the open report (line included).
+    End,
+}
+
+/// One report marker.
+#[derive(Debug, Clone, Copy)]
+pub struct Marker {
+    /// Literal text searched.
+    pub needle: &'static str,
+    /// Placement rule.
+    pub at: At,
+    /// What it does.
+    pub role: Role,
+    /// Substrings that, when present in the line, cancel the marker.
+    pub unless: &'static [&'static str],
+    /// Substring that must also be present in the line.
+    pub also: Option<&'static str>,
+}
+
+const fn m(needle: &'static str, at: At, role: Role) -> Marker {
+    Marker {
+        needle,
+        at,
+        role,
+        unless: &[],
+        also: None,
+    }
+}
+
+const fn mu(needle: &'static str, at: At, role: Role, unless: &'static [&'static str]) -> Marker {
+    Marker {
+        needle,
+        at,
+        role,
+        unless,
+        also: None,
+    }
+}
+
+const fn ma(needle: &'static str, at: At, role: Role, also: &'static str) -> Marker {
+    Marker {
+        needle,
+        at,
+        role,
+        unless: &[],
+        also: Some(also),
+    }
+}
+
+use ReportKind as K;
+const OOPS_ONLY: &[ReportKind] = &[K::Oops];
+const OOPS_BUG: &[ReportKind] = &[K::Oops, K::Bug, K::Kasan];
+const OOM_ONLY: &[ReportKind] = &[K::Oops, K::Oom];
+
+/// Lines suppressed as report starts (user-space or benign messages that contain the words).
+const WARNING_UNLESS: &[&str] = &[
+    "WARNING: /etc/ssh/moduli does not exist",
+    "WARNING: workqueue cpumask: online intersect > possible intersect",
+    "WARNING: The mand mount option",
+    "WARNING: the mand mount option",
+    "WARNING: Unsupported flag value",
+    "WARNING: Unprivileged eBPF is enabled",
+    "missed to adjust virtual screen size",
+    "WARNING: See https",
+    "WARNING: kernel not compiled with CPU_SRSO",
+    "EXT4-fs",
+    "EXT4-FS",
+    "uses deprecated v2 capabilities",
+    "uses wireless extensions",
+    ") WARNING",
+];
+
+const BUG_UNLESS: &[&str] = &["BUG: no syscalls can create resource"];
+
+const INFO_UNLESS: &[&str] = &[
+    "INFO: lockdep is turned off",
+    "INFO: Stall ended before state dump start",
+    "INFO: NMI handler",
+    "INFO: recovery required on readonly filesystem",
+    "took too long",
+    "is not present in /proc/kallsyms",
+    "INFO: no syscalls can create resource",
+    "rmt_storage:INFO:",
+    "_INFO:",
+];
+
+/// The report-marker table.
+pub static MARKERS: &[Marker] = &[
+    // Oopses.
+    m("BUG: unable to handle", At::Word, Role::Start(K::Oops)),
+    m("BUG: kernel NULL pointer dereference", At::Word, Role::Start(K::Oops)),
+    m("Unable to handle kernel", At::Anywhere, Role::Start(K::Oops)),
+    mu(
+        "general protection fault",
+        At::Anywhere,
+        Role::ContinueOr(OOPS_ONLY, K::Oops),
+        &["traps:", " error:"],
+    ),
+    m("stack segment: ", At::Anywhere, Role::Start(K::Oops)),
+    m("PANIC: double fault", At::Anywhere, Role::Start(K::Oops)),
+    m("divide error: ", At::Anywhere, Role::ContinueOr(OOPS_BUG, K::Oops)),
+    mu("invalid opcode: ", At::Anywhere, Role::ContinueOr(OOPS_BUG, K::Oops), &["traps:"]),
+    mu("int3: ", At::Anywhere, Role::ContinueOr(OOPS_BUG, K::Oops), &["traps:"]),
+    m("Internal error: ", At::Anywhere, Role::ContinueOr(OOPS_BUG, K::Oops)),
+    m("Unhandled fault:", At::Anywhere, Role::Start(K::Oops)),
+    m("Alignment trap:", At::Anywhere, Role::Start(K::Oops)),
+    m("Oops: ", At::Start, Role::ContinueOr(OOPS_BUG, K::Oops)),
+    m("Oops - ", At::Start, Role::ContinueOr(OOPS_BUG, K::Oops)),
+    // Sanitizers and BUG variants (before the generic BUG:).
+    m("BUG: KASAN:", At::Word, Role::Start(K::Kasan)),
+    m("BUG: KMSAN:", At::Word, Role::Start(K::Kmsan)),
+    m("BUG: KCSAN:", At::Word, Role::Start(K::Kcsan)),
+    m("BUG: KFENCE:", At::Word, Role::Start(K::Kfence)),
+    m("UBSAN:", At::Word, Role::Start(K::Ubsan)),
+    m("BUG: soft lockup", At::Word, Role::Start(K::SoftLockup)),
+    m("BUG: memory leak", At::Word, Role::Start(K::MemoryLeak)),
+    m("unreferenced object 0x", At::Start, Role::ContinueOr(&[K::MemoryLeak], K::MemoryLeak)),
+    m("BUG: spinlock", At::Word, Role::Start(K::Lockdep)),
+    m("BUG: rwlock", At::Word, Role::Start(K::Lockdep)),
+    m("BUG: held lock freed", At::Word, Role::Start(K::Lockdep)),
+    m("BUG: bad unlock balance", At::Word, Role::Start(K::Lockdep)),
+    m("BUG: workqueue lockup", At::Word, Role::Start(K::HungTask)),
+    mu("BUG:", At::Word, Role::Start(K::Bug), BUG_UNLESS),
+    m("kernel BUG at", At::Anywhere, Role::Start(K::Bug)),
+    m("Kernel BUG", At::Anywhere, Role::Start(K::Bug)),
+    m("BUG kmalloc-", At::Anywhere, Role::Start(K::Bug)),
+    // Lockdep.
+    m("WARNING: possible circular locking dependency", At::Word, Role::Start(K::Lockdep)),
+    m("WARNING: possible recursive locking", At::Word, Role::Start(K::Lockdep)),
+    m("WARNING: possible irq lock inversion", At::Word, Role::Start(K::Lockdep)),
+    m("WARNING: inconsistent lock state", At::Word, Role::Start(K::Lockdep)),
+    m("WARNING: suspicious RCU usage", At::Word, Role::Start(K::Lockdep)),
+    m("WARNING: bad unlock balance", At::Word, Role::Start(K::Lockdep)),
+    m("WARNING: held lock freed", At::Word, Role::Start(K::Lockdep)),
+    m("WARNING: Nested lock was not taken", At::Word, Role::Start(K::Lockdep)),
+    m("WARNING: lock held when returning", At::Word, Role::Start(K::Lockdep)),
+    ma("WARNING: ", At::Word, Role::Start(K::Lockdep), "still has locks held"),
+    ma("WARNING: ", At::Word, Role::Start(K::Lockdep), "lock order detected"),
+    m("INFO: possible circular locking", At::Word, Role::Start(K::Lockdep)),
+    m("INFO: possible recursive locking", At::Word, Role::Start(K::Lockdep)),
+    m("INFO: inconsistent lock state", At::Word, Role::Start(K::Lockdep)),
+    m("INFO: trying to register non-static key", At::Word, Role::Start(K::Lockdep)),
+    m("INFO: suspicious RCU usage", At::Word, Role::Start(K::Lockdep)),
+    mu("WARNING:", At::Word, Role::Start(K::Warning), WARNING_UNLESS),
+    // Hangs and stalls.
+    ma("detected stall", At::Anywhere, Role::Start(K::RcuStall), "rcu"),
+    ma("detected expedited stall", At::Anywhere, Role::Start(K::RcuStall), "rcu"),
+    ma("blocked for more than", At::Anywhere, Role::Start(K::HungTask), "INFO: task"),
+    ma("can't die for more than", At::Anywhere, Role::Start(K::HungTask), "INFO: task"),
+    m("detected hard LOCKUP", At::Anywhere, Role::Start(K::HardLockup)),
+    mu("INFO:", At::Start, Role::Start(K::Bug), INFO_UNLESS),
+    // Panic.
+    m("Kernel panic - not syncing", At::Anywhere, Role::Start(K::Panic)),
+    m("---[ end Kernel panic", At::Anywhere, Role::End),
+    m("---[ end trace", At::Anywhere, Role::End),
+    // OOM.
+    m("invoked oom-killer:", At::Anywhere, Role::Start(K::Oom)),
+    m("Out of memory: Kill", At::Start, Role::ContinueOr(OOM_ONLY, K::Oom)),
+    m("Out of memory and no killable", At::Start, Role::ContinueOr(OOM_ONLY, K::Oom)),
+    m("Memory cgroup out of memory:", At::Start, Role::ContinueOr(OOM_ONLY, K::Oom)),
+    // Hardware errors.
+    m("[Hardware Error]:", At::Anywhere, Role::ContinueOr(&[K::HardwareError], K::HardwareError)),
+    m("Machine check events logged", At::Anywhere, Role::Start(K::HardwareError)),
+    ma("EDAC ", At::Start, Role::ContinueOr(&[K::HardwareError], K::HardwareError), " error"),
+    // Dumps.
+    m("NMI backtrace for cpu", At::Start, Role::Start(K::NmiBacktrace)),
+    m("sysrq: Show", At::Start, Role::Start(K::SysrqDump)),
+    m("SysRq : Show", At::Start, Role::Start(K::SysrqDump)),
+    // Orphan register/stack dumps (trigger line lost).
+    m("CPU: ", At::Start, Role::Orphan),
+    m("pc : ", At::Start, Role::Orphan),
+    m("PC is at ", At::Start, Role::Orphan),
+    m("RIP: ", At::Start, Role::Orphan),
+    m("RIP  [<", At::Start, Role::Orphan),
+    m("EIP: ", At::Start, Role::Orphan),
+    m("NIP: ", At::Start, Role::Orphan),
+    m("epc : ", At::Start, Role::Orphan),
+    m("Call Trace:", At::Start, Role::Orphan),
+    m("Call trace:", At::Start, Role::Orphan),
+];
+
+/// One event pattern.
+#[derive(Debug, Clone, Copy)]
+pub struct EventPattern {
+    /// Literal text searched.
+    pub needle: &'static str,
+    /// Event kind it yields (the event module parses details).
+    pub kind: EventKind,
+}
+
+const fn e(needle: &'static str, kind: EventKind) -> EventPattern {
+    EventPattern { needle, kind }
+}
+
+use EventKind as E;
+
+/// The event-pattern table.
+pub static EVENTS: &[EventPattern] = &[
+    e("probe of ", E::ProbeFailure),
+    e("probe with driver ", E::ProbeFailure),
+    e("request interrupt", E::IrqRequestFailure),
+    e("request_irq", E::IrqRequestFailure),
+    e("failed to request irq", E::IrqRequestFailure),
+    e("Failed to request irq", E::IrqRequestFailure),
+    e("failed to allocate irq", E::IrqRequestFailure),
+    e("unable to request IRQ", E::IrqRequestFailure),
+    e("startup error -", E::DriverError),
+    e(" err is -", E::DriverError),
+    e("ret=-", E::DriverError),
+    e("unsuccessful", E::DriverError),
+    e("Device is abnormal", E::DriverError),
+    e(" fail, -", E::DriverError),
+    e("failed with error -", E::DriverError),
+    e("I/O error, dev ", E::DeviceError),
+    e("blk_update_request: I/O error", E::DeviceError),
+    e("Buffer I/O error", E::DeviceError),
+    e("A start job is running for", E::StartJobRunning),
+    e("A stop job is running for", E::StartJobRunning),
+    e("Timed out waiting for device", E::DeviceTimeout),
+    e("dracut-initqueue timeout", E::DracutInitqueueTimeout),
+    e("Could not boot", E::CouldNotBoot),
+    e("does not exist", E::DoesNotExist),
+    e("reboot: Restarting system", E::Reboot),
+    e("Restarting system", E::Reboot),
+    e("reboot: Power down", E::PowerOff),
+    e("Power down", E::PowerOff),
+    e("Command line:", E::CommandLine),
+    e("Kernel command line:", E::CommandLine),
+    e("Kernel Offset:", E::KernelOffset),
+    e("IPMI BT: timeout", E::IpmiBtTimeout),
+    e("IPMI: BT reset", E::IpmiBtTimeout),
+    e("Linux version ", E::KernelVersion),
+    e("csd: Detected non-responsive CSD lock", E::CsdLockTimeout),
+    e("csd: CSD lock (#", E::CsdLockTimeout),
+    e("die event detected", E::DieEvent),
+    e("mce: [Hardware Error]", E::HardwareErrorLine),
+    e("EDAC ", E::HardwareErrorLine),
+    e("[Hardware Error]", E::HardwareErrorLine),
+];
+
+/// What a needle in the combined automaton refers to.
+#[derive(Debug, Clone, Copy)]
+pub enum Hit {
+    /// Index into [`MARKERS`].
+    Marker(usize),
+    /// Index into [`EVENTS`].
+    Event(usize),
+}
+
+/// Combined automaton over both tables, with the meaning of each pattern id.
+pub struct Vocabulary {
+    /// The automaton.
+    pub ac: AhoCorasick,
+    /// Pattern id -> table entry.
+    pub hits: Vec<Hit>,
+}
+
+/// The vocabulary, built once.
+pub static VOCAB: LazyLock<Vocabulary> = LazyLock::new(|| {
+    let mut needles: Vec<&str> = Vec::new();
+    let mut hits = Vec::new();
+    for (i, mk) in MARKERS.iter().enumerate() {
+        needles.push(mk.needle);
+        hits.push(Hit::Marker(i));
+    }
+    for (i, ev) in EVENTS.iter().enumerate() {
+        needles.push(ev.needle);
+        hits.push(Hit::Event(i));
+    }
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&needles)
+        .expect("static needles build");
+    Vocabulary { ac, hits }
+});
+
+/// Whether a marker applies to `text` at byte offset `pos`.
+pub fn marker_applies(mk: &Marker, text: &str, pos: usize) -> bool {
+    let ok_at = match mk.at {
+        At::Anywhere => true,
+        At::Start => text[..pos].bytes().all(|b| b == b' ' || b == b'\t'),
+        At::Word => pos == 0 || !text.as_bytes()[pos - 1].is_ascii_alphanumeric(),
+    };
+    ok_at
+        && mk.unless.iter().all(|u| !text.contains(u))
+        && mk.also.is_none_or(|a| text.contains(a))
+}

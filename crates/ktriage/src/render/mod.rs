@@ -1,0 +1,361 @@
+//! Renderers: human text summary, JSON document, syzkaller test-file headers.
+
+use crate::model::*;
+use owo_colors::OwoColorize;
+use std::fmt::Write as _;
+
+/// Writes the JSON document.
+pub fn json(a: &Analysis, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, a).map_err(std::io::Error::other)?;
+    writeln!(out)
+}
+
+/// syzkaller test-file headers for the first report (`TITLE:`, `ALT:`, `TYPE:`, `CORRUPTED: Y`).
+pub fn syz(a: &Analysis) -> String {
+    let mut s = String::new();
+    if let Some(r) = a.reports.first() {
+        let _ = writeln!(s, "TITLE: {}", r.title);
+        let mut alts = r.alt_titles.clone();
+        alts.sort();
+        for alt in alts {
+            let _ = writeln!(s, "ALT: {alt}");
+        }
+        if let Some(t) = &r.crash_type {
+            let _ = writeln!(s, "TYPE: {t}");
+        }
+        if r.corrupted {
+            let _ = writeln!(s, "CORRUPTED: Y");
+        }
+    }
+    s
+}
+
+fn sev_tag(s: Severity) -> String {
+    match s {
+        Severity::Critical => "CRIT".red().bold().to_string(),
+        Severity::Warning => "WARN".yellow().bold().to_string(),
+        Severity::Info => "info".dimmed().to_string(),
+    }
+}
+
+fn where_of(span: &Span) -> String {
+    let file = short_path(&span.path);
+    if span.first_line == span.last_line {
+        format!("{file}:{}", span.first_line)
+    } else {
+        format!("{file}:{}-{}", span.first_line, span.last_line)
+    }
+}
+
+fn short_path(p: &str) -> &str {
+    p.rsplit('/').next().unwrap_or(p)
+}
+
+fn time_of(t: &Option<Time>) -> String {
+    match t {
+        Some(Time { uptime: Some(u), .. }) => format!("{u:>10.3}"),
+        Some(Time { wall: Some(w), .. }) => format!("{:>10}", w.get(w.len().saturating_sub(8)..).unwrap_or(w)),
+        _ => format!("{:>10}", "-"),
+    }
+}
+
+/// Kinds whose consecutive repeats are folded into one line.
+fn foldable(k: ReportKind) -> bool {
+    matches!(
+        k,
+        ReportKind::SoftLockup
+            | ReportKind::HardLockup
+            | ReportKind::RcuStall
+            | ReportKind::HungTask
+            | ReportKind::NmiBacktrace
+    )
+}
+
+fn plural(k: ReportKind) -> &'static str {
+    match k {
+        ReportKind::SoftLockup => "soft lockups",
+        ReportKind::HardLockup => "hard lockups",
+        ReportKind::RcuStall => "RCU stalls",
+        ReportKind::HungTask => "hung tasks",
+        ReportKind::NmiBacktrace => "NMI backtraces",
+        _ => "reports",
+    }
+}
+
+fn who(r: &Report) -> String {
+    let mut s = String::new();
+    if let Some(c) = r.cpu {
+        let _ = write!(s, "CPU {c}");
+    }
+    if let Some(comm) = &r.comm {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        let _ = write!(s, "{comm}");
+        if let Some(p) = r.pid {
+            let _ = write!(s, "[{p}]");
+        }
+    }
+    s
+}
+
+fn detail_lines(r: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut facts = Vec::new();
+    if let Some(fa) = &r.fault_address {
+        facts.push(format!("fault address {fa}"));
+    }
+    if let Some(esr) = &r.decoded.esr {
+        let mut s = format!(
+            "ESR {} {}",
+            esr.get("value").and_then(|v| v.as_str()).unwrap_or(""),
+            esr.get("ec_name").and_then(|v| v.as_str()).unwrap_or("")
+        );
+        if let Some(w) = esr.get("wnr").and_then(|v| v.as_u64()) {
+            let _ = write!(s, ", {}", if w == 1 { "write" } else { "read" });
+        }
+        if let Some(f) = esr.get("fsc_name").and_then(|v| v.as_str()) {
+            let _ = write!(s, ", {f}");
+        }
+        facts.push(s);
+    }
+    if let Some(pf) = &r.decoded.page_fault {
+        if let Some(s) = pf.get("summary").and_then(|v| v.as_str()) {
+            facts.push(format!("page fault: {s}"));
+        }
+    }
+    if let Some(s) = r.decoded.stuck_seconds {
+        facts.push(format!("stuck {s} s"));
+    }
+    if let Some(s) = r.decoded.blocked_seconds {
+        facts.push(format!("blocked > {s} s"));
+    }
+    if let Some(t) = &r.taint {
+        if !t.flags.is_empty() {
+            let letters: String = t.flags.iter().map(|f| f.letter).collect();
+            facts.push(format!("tainted {letters}"));
+        }
+    }
+    if let Some(k) = r.kdump_loaded {
+        facts.push(if k { "kdump loaded".into() } else { "kdump NOT loaded".into() });
+    }
+    if !facts.is_empty() {
+        out.push(facts.join("; "));
+    }
+    let mut chain: Vec<String> = Vec::new();
+    if let Some(ip) = &r.ip {
+        let mut s = format!("at {}", ip.function);
+        if let (Some(o), Some(sz)) = (&ip.offset, &ip.size) {
+            let _ = write!(s, "+{o}/{sz}");
+        }
+        if let Some(m) = &ip.module {
+            let _ = write!(s, " [{m}]");
+        }
+        chain.push(s);
+    }
+    for f in r.frames.iter().filter(|f| f.reliable).take(6) {
+        if chain.len() == 1 && r.ip.as_ref().is_some_and(|ip| ip.function == f.function) {
+            continue;
+        }
+        chain.push(f.function.clone());
+    }
+    if !chain.is_empty() {
+        out.push(chain.join(" <- "));
+    }
+    out
+}
+
+/// Writes the human summary: incidents first, then each boot's reports and events in log order.
+pub fn text(a: &Analysis) -> String {
+    let mut s = String::new();
+    let crit = a.reports.iter().filter(|r| r.severity == Severity::Critical).count();
+    let _ = writeln!(
+        s,
+        "{} {} source(s), {} boot(s), {} report(s) ({} critical), {} event(s), {} incident(s)",
+        "ktriage:".bold(),
+        a.sources.len(),
+        a.boots.len(),
+        a.reports.len(),
+        crit,
+        a.events.len(),
+        a.incidents.len()
+    );
+    for inc in &a.incidents {
+        let _ = writeln!(s);
+        let sev = inc.findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
+        let _ = writeln!(
+            s,
+            "{} {} {}  (confidence {:.0}%)",
+            sev_tag(sev),
+            format!("incident {}:", inc.id).bold(),
+            inc.summary,
+            inc.confidence * 100.0
+        );
+        if let Some(root) = &inc.root {
+            if let Some(r) = a.reports.iter().find(|r| &r.id == root) {
+                let _ = writeln!(s, "  root cause: {} {} ({})", r.id, r.title, where_of(&r.source));
+            }
+        }
+        for f in &inc.findings {
+            let _ = writeln!(s, "  {} [{}] {}", "-".bold(), f.rule.cyan(), f.message);
+            for e in f.evidence.iter().take(6) {
+                let _ = writeln!(
+                    s,
+                    "      {} {}:{}  {}",
+                    "saw".dimmed(),
+                    short_path(&e.path),
+                    e.line,
+                    clip(&e.text, 100)
+                );
+            }
+            if f.evidence.len() > 6 {
+                let _ = writeln!(s, "      {} (+{} more)", "saw".dimmed(), f.evidence.len() - 6);
+            }
+            for adv in &f.advice {
+                let _ = writeln!(s, "      {} {}", "do:".green().bold(), adv);
+            }
+        }
+    }
+    for boot in &a.boots {
+        let reports: Vec<&Report> = a.reports.iter().filter(|r| r.boot == boot.index).collect();
+        let events: Vec<&Event> = a
+            .events
+            .iter()
+            .filter(|e| e.boot == boot.index && e.severity >= Severity::Warning)
+            .collect();
+        let _ = writeln!(s);
+        let mut head = format!("boot {} ({}:{}", boot.index, short_path(&boot.source.path), boot.source.line);
+        if let Some(k) = &boot.kernel {
+            let _ = write!(head, ", kernel {k}");
+        }
+        if boot.capture_kernel {
+            head.push_str(", kdump capture kernel");
+        }
+        head.push(')');
+        let _ = writeln!(s, "{}", head.bold());
+        if reports.is_empty() && events.is_empty() {
+            let _ = writeln!(s, "  nothing notable");
+            continue;
+        }
+        // Merge reports and events in log order (per source line).
+        let mut items: Vec<(u64, &str, Item)> = Vec::new();
+        let mut i = 0;
+        while i < reports.len() {
+            let r = reports[i];
+            let mut j = i + 1;
+            if foldable(r.kind) {
+                while j < reports.len() && reports[j].kind == r.kind {
+                    j += 1;
+                }
+            }
+            items.push((r.source.first_line, &r.source.path, Item::Reports(&reports[i..j])));
+            i = j;
+        }
+        for e in &events {
+            items.push((e.source.line, &e.source.path, Item::Event(e)));
+        }
+        items.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
+        for (_, _, item) in items {
+            match item {
+                Item::Reports(rs) if rs.len() == 1 => {
+                    let r = rs[0];
+                    let _ = writeln!(
+                        s,
+                        "  {} {} {:<5} {}  {}  {}",
+                        time_of(&r.time),
+                        sev_tag(r.severity),
+                        r.id,
+                        r.title.bold(),
+                        who(r),
+                        where_of(&r.source).dimmed()
+                    );
+                    for d in detail_lines(r) {
+                        let _ = writeln!(s, "  {:>10}            {}", "", d);
+                    }
+                }
+                Item::Reports(rs) => {
+                    let r = rs[0];
+                    let cpus: Vec<String> = rs.iter().filter_map(|r| r.cpu.map(|c| c.to_string())).collect();
+                    let secs: Vec<u64> = rs.iter().filter_map(|r| r.decoded.stuck_seconds).collect();
+                    let mut line = format!("{} {}", rs.len(), plural(r.kind));
+                    if !cpus.is_empty() {
+                        let _ = write!(line, " on CPUs {}", cpus.join(", "));
+                    }
+                    if let (Some(lo), Some(hi)) = (secs.iter().min(), secs.iter().max()) {
+                        if lo == hi {
+                            let _ = write!(line, ", {lo} s");
+                        } else {
+                            let _ = write!(line, ", {lo}-{hi} s");
+                        }
+                    }
+                    let last = rs[rs.len() - 1];
+                    let _ = writeln!(
+                        s,
+                        "  {} {} {}..{} {}  {}",
+                        time_of(&r.time),
+                        sev_tag(r.severity),
+                        r.id,
+                        last.id,
+                        line.bold(),
+                        format!("{}:{}-{}", short_path(&r.source.path), r.source.first_line, last.source.last_line).dimmed()
+                    );
+                    let _ = writeln!(s, "  {:>10}            first: {} {}", "", r.title, who(r));
+                }
+                Item::Event(e) => {
+                    let mut line = e.text.clone();
+                    if let Some(er) = &e.errno {
+                        let _ = write!(line, "  ({} {}: {})", er.code, er.name, er.meaning);
+                    }
+                    if let Some(n) = e.details.get("repeats") {
+                        let _ = write!(line, "  (x{n})");
+                    }
+                    let _ = writeln!(
+                        s,
+                        "  {} {} {:<5} {}  {}",
+                        time_of(&e.time),
+                        sev_tag(e.severity),
+                        e.id,
+                        clip(&line, 140),
+                        format!("{}:{}", short_path(&e.source.path), e.source.line).dimmed()
+                    );
+                }
+            }
+        }
+    }
+    if !a.sel_records.is_empty() {
+        let notable: Vec<&SelRecord> = a.sel_records.iter().filter(|r| r.severity >= Severity::Warning).collect();
+        let _ = writeln!(s);
+        let _ = writeln!(s, "{} ({} records, {} notable)", "IPMI SEL".bold(), a.sel_records.len(), notable.len());
+        for r in notable {
+            let _ = writeln!(
+                s,
+                "  {} {} {} {} {} {}",
+                r.time.as_deref().unwrap_or("-"),
+                sev_tag(r.severity),
+                r.sensor_type,
+                r.description,
+                r.direction.as_deref().unwrap_or(""),
+                format!("{}:{}", short_path(&r.source.path), r.source.line).dimmed()
+            );
+        }
+    }
+    for w in &a.warnings {
+        let _ = writeln!(s, "{} {}:{}: {}", "note:".yellow(), w.source.path, w.source.line, w.message);
+    }
+    s
+}
+
+enum Item<'a> {
+    Reports(&'a [&'a Report]),
+    Event(&'a Event),
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,169 @@
+//! Report titles: syzkaller-convention signatures when the report is one syzkaller knows,
+//! otherwise ktriage's own title in the same style (`KIND in FUNCTION`).
+
+use crate::model::{Report, ReportKind};
+
+/// Frames that never name the guilty function (printing, locking, entry and watchdog plumbing).
+const GENERIC_FRAMES: &[&str] = &[
+    "dump_stack",
+    "dump_stack_lvl",
+    "show_stack",
+    "dump_backtrace",
+    "sched_show_task",
+    "dump_cpu_task",
+    "rcu_dump_cpu_stacks",
+    "print_cpu_stall",
+    "panic",
+    "printk",
+    "vprintk",
+    "__warn",
+    "warn_slowpath_fmt",
+    "report_bug",
+    "die",
+    "oops_end",
+    "no_context",
+    "__do_kernel_fault",
+    "do_page_fault",
+    "do_translation_fault",
+    "do_mem_abort",
+    "el1_abort",
+    "el1_da",
+    "el1_sync",
+    "el1h_64_sync",
+    "el1h_64_sync_handler",
+    "el1_irq",
+    "el1h_64_irq",
+    "gic_handle_irq",
+    "watchdog_timer_fn",
+    "__hrtimer_run_queues",
+    "hrtimer_interrupt",
+    "arch_timer_handler_phys",
+    "handle_percpu_devid_irq",
+    "generic_handle_irq",
+    "__handle_domain_irq",
+    "update_process_times",
+    "tick_sched_handle",
+    "tick_sched_timer",
+    "rcu_sched_clock_irq",
+    "asm_exc_page_fault",
+    "exc_page_fault",
+    "page_fault",
+];
+
+fn base_name(f: &str) -> &str {
+    f.split('.').next().unwrap_or(f)
+}
+
+/// The function a title should name: where the CPU was, else the first meaningful frame.
+pub fn guilty_function(r: &Report) -> Option<String> {
+    if let Some(ip) = &r.ip {
+        if !GENERIC_FRAMES.contains(&base_name(&ip.function)) {
+            return Some(ip.function.clone());
+        }
+    }
+    r.frames
+        .iter()
+        .filter(|f| f.reliable)
+        .map(|f| f.function.as_str())
+        .find(|f| !GENERIC_FRAMES.contains(&base_name(f)) && !f.starts_with("_raw_spin"))
+        .map(str::to_string)
+}
+
+/// Sets a title in syzkaller's style from the parsed fields.
+pub fn assign_own_title(r: &mut Report) {
+    let f = guilty_function(r);
+    let in_f = |s: &str| match &f {
+        Some(f) => format!("{s} in {f}"),
+        None => s.to_string(),
+    };
+    let head = r.headline.as_str();
+    r.title = match r.kind {
+        ReportKind::Oops => {
+            if head.contains("NULL pointer dereference") {
+                in_f("BUG: unable to handle kernel NULL pointer dereference")
+            } else if head.contains("general protection fault") {
+                in_f("general protection fault")
+            } else if head.contains("paging request") || head.contains("page fault") {
+                in_f("BUG: unable to handle kernel paging request")
+            } else if head.contains("Internal error") {
+                in_f("Internal error")
+            } else if let Some(w) = ["divide error", "invalid opcode", "int3", "stack segment", "PANIC: double fault", "Unhandled fault", "Alignment trap"]
+                .iter()
+                .find(|w| head.contains(*w))
+            {
+                in_f(w)
+            } else {
+                in_f("BUG: unable to handle kernel")
+            }
+        }
+        ReportKind::Bug => {
+            if head.contains("kernel BUG") {
+                in_f("kernel BUG")
+            } else {
+                cut_title(head)
+            }
+        }
+        ReportKind::Warning => in_f("WARNING"),
+        ReportKind::Panic => match &r.panic_reason {
+            Some(reason) => format!("kernel panic: {reason}"),
+            None => "kernel panic".to_string(),
+        },
+        ReportKind::SoftLockup => in_f("BUG: soft lockup"),
+        ReportKind::HardLockup => in_f("watchdog: hard LOCKUP"),
+        ReportKind::RcuStall => in_f("INFO: rcu detected stall"),
+        ReportKind::HungTask => in_f("INFO: task hung"),
+        ReportKind::Kasan | ReportKind::Kmsan | ReportKind::Kcsan | ReportKind::Kfence => {
+            cut_title(head.trim_start_matches("BUG: "))
+        }
+        ReportKind::Ubsan | ReportKind::Lockdep | ReportKind::HardwareError => cut_title(head),
+        ReportKind::Oom => match &r.comm {
+            Some(c) => format!("out of memory: {c} invoked oom-killer"),
+            None => "out of memory".to_string(),
+        },
+        ReportKind::MemoryLeak => in_f("memory leak"),
+        ReportKind::NmiBacktrace => match r.cpu {
+            Some(c) => in_f(&format!("NMI backtrace for cpu {c}")),
+            None => in_f("NMI backtrace"),
+        },
+        ReportKind::SysrqDump => cut_title(head),
+        ReportKind::RegisterDump => {
+            if r.registers.is_empty() && r.ip.is_none() {
+                in_f("stack dump")
+            } else {
+                in_f("register dump")
+            }
+        }
+    };
+    r.guilty_frame = f;
+}
+
+fn cut_title(s: &str) -> String {
+    let s = s.trim();
+    let mut end = s.len().min(120);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
+
+/// Overrides the title with a syzkaller signature of the same report.
+pub fn apply_signature(r: &mut Report, sig: ktriage_syz::Signature) {
+    // A panic keeps its full reason: syzkaller shortens some (`Fatal exception`), ktriage's
+    // users search for the whole line; the syzkaller title stays as an alternative.
+    if r.kind == ReportKind::Panic && !r.title.is_empty() && r.title != sig.title && r.title.starts_with(&sig.title) {
+        let mut alts = vec![sig.title];
+        alts.extend(sig.alt_titles);
+        r.alt_titles = alts;
+        r.crash_type = sig.crash_type;
+        r.corrupted = sig.corrupted;
+        return;
+    }
+    r.title = sig.title;
+    r.alt_titles = sig.alt_titles;
+    r.crash_type = sig.crash_type;
+    r.corrupted = sig.corrupted;
+    r.suppressed = sig.suppressed;
+    if sig.guilty_frame.is_some() {
+        r.guilty_frame = sig.guilty_frame;
+    }
+}
