@@ -10,6 +10,8 @@
 mod engine;
 mod regexes;
 mod tables;
+#[cfg(test)]
+mod unit_tests;
 
 /// A crash signature in syzkaller's conventions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +70,9 @@ pub fn parse(output: &[u8]) -> Option<Signature> {
 }
 
 /// Finds all crash reports in `output`, each search resuming at the previous one's `skip_pos`.
+///
+/// Each search reads to the end of `output` (a report takes every later line of its console
+/// context), so the cost is (number of reports) x (size): pass bounded windows for huge logs.
 pub fn parse_all(output: &[u8]) -> Vec<Signature> {
     let mut all = Vec::new();
     let mut pos = 0;

@@ -15,14 +15,10 @@ fn main() {
         match a.as_str() {
             "--info" => info = true,
             "--style" => {
-                style = match args.next().as_deref() {
-                    Some("plain") => Style::Plain,
-                    Some("caller") => Style::PlainWithCaller,
-                    Some("makedumpfile") => Style::Makedumpfile,
-                    Some("makedumpfile-caller") => Style::MakedumpfileCaller,
-                    Some("vmcore-dmesg") => Style::VmcoreDmesg,
-                    other => {
-                        eprintln!("unknown style {other:?}");
+                style = match args.next().unwrap_or_default().parse() {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("{e}");
                         std::process::exit(2);
                     }
                 }
@@ -42,7 +38,7 @@ fn main() {
         }
     };
     if info {
-        println!("{:#?}", core.facts());
+        let _ = writeln!(std::io::stdout(), "{:#?}", core.facts());
         return;
     }
     match core.dmesg() {

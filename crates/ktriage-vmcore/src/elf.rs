@@ -108,7 +108,7 @@ impl ElfCore {
                     match read_vec_at(src, l.offset, l.filesz, "PT_NOTE") {
                         Ok(mut v) => {
                             // Each segment holds whole 4-byte aligned notes.
-                            while notes.len() % 4 != 0 {
+                            while notes.len() & 3 != 0 {
                                 notes.push(0);
                             }
                             notes.append(&mut v);

@@ -13,12 +13,23 @@ use crate::{Arch, Backend, Format, Vmcore};
 /// Who wrote the dump.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Producer {
-    /// QEMU `dump-guest-memory` (registers are vCPU state, `pr_pid` is a vCPU index).
+    /// QEMU `dump-guest-memory`, or a dump derived from one (registers are vCPU state,
+    /// `pr_pid` is a vCPU index + 1).
     Qemu,
     /// makedumpfile (kdump-compressed) or another kdump-compressed writer.
     Makedumpfile,
     /// A kernel /proc/vmcore copy or `makedumpfile -E`.
     KernelElf,
+}
+
+impl std::fmt::Display for Producer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Producer::Qemu => "QEMU dump-guest-memory",
+            Producer::Makedumpfile => "makedumpfile (kdump-compressed)",
+            Producer::KernelElf => "kernel /proc/vmcore (ELF)",
+        })
+    }
 }
 
 /// The kernel's `struct new_utsname`.
@@ -113,14 +124,14 @@ pub struct Facts {
 }
 
 const X86_REGS: [&str; 27] = [
-    "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx",
-    "rsi", "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base", "gs_base", "ds",
-    "es", "fs", "gs",
+    "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx", "rsi",
+    "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base", "gs_base", "ds", "es", "fs",
+    "gs",
 ];
 const ARM64_REGS: [&str; 34] = [
-    "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
-    "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26",
-    "x27", "x28", "x29", "x30", "sp", "pc", "pstate",
+    "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+    "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27",
+    "x28", "x29", "x30", "sp", "pc", "pstate",
 ];
 
 fn prstatus(arch: Arch, index: usize, desc: &[u8]) -> PrStatus {
@@ -199,13 +210,14 @@ impl Vmcore {
                 qemu_cpus += 1;
             }
         }
-        let producer = if qemu_cpus > 0 {
-            Producer::Qemu
-        } else {
-            match self.format() {
-                Format::Elf | Format::FlattenedElf => Producer::KernelElf,
-                _ => Producer::Makedumpfile,
-            }
+        // QEMU leaves tell-tale signs even without its x86 CPU notes: physical-only
+        // PT_LOADs (p_vaddr == p_paddr), or a kdump header whose utsname only has `machine`.
+        let producer = match &self.backend {
+            _ if qemu_cpus > 0 => Producer::Qemu,
+            Backend::Elf(e) if e.vloads.is_empty() && !e.loads.is_empty() => Producer::Qemu,
+            Backend::Elf(_) => Producer::KernelElf,
+            Backend::Kdump(k) if k.header.utsname[0].is_empty() => Producer::Qemu,
+            Backend::Kdump(_) => Producer::Makedumpfile,
         };
         let mut c = Completeness::default();
         let mut utsname = self.utsname();

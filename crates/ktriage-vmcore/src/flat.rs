@@ -138,7 +138,9 @@ impl ReadAt for FlatSource {
         if off >= self.size {
             return Ok(0);
         }
-        let n = buf.len().min((self.size - off).min(usize::MAX as u64) as usize);
+        let n = buf
+            .len()
+            .min((self.size - off).min(usize::MAX as u64) as usize);
         let mut done = 0usize;
         while done < n {
             let cur = off + done as u64;
@@ -185,7 +187,12 @@ mod tests {
         let v: Vec<_> = m.iter().map(|(&k, &(l, s))| (k, l, s)).collect();
         assert_eq!(
             v,
-            vec![(0, 10, 1000), (10, 20, 5000), (30, 60, 1030), (90, 20, 7000)]
+            vec![
+                (0, 10, 1000),
+                (10, 20, 5000),
+                (30, 60, 1030),
+                (90, 20, 7000)
+            ]
         );
         insert(&mut m, 0, 200, 9);
         assert_eq!(m.len(), 1);

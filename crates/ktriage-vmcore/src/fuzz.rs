@@ -1,6 +1,6 @@
 //! Fuzzing entry point shared by the cargo-fuzz target and the randomized tests.
 
-use crate::{Style, VmcoreInfo, Vmcore};
+use crate::{Style, Vmcore, VmcoreInfo};
 
 /// Parses `data` as a dump and as VMCOREINFO text, exercising every reader; must never
 /// panic, hang or allocate without bound, whatever the input.

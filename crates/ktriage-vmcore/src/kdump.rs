@@ -183,8 +183,7 @@ impl KdumpFile {
         }
         let need_bytes = header.max_mapnr.div_ceil(8);
         let one_bitmap_blocks = need_bytes.div_ceil(bs);
-        let (b1_len, two) = if bitmap_blocks as u64 >= 2 * one_bitmap_blocks && bitmap_blocks >= 2
-        {
+        let (b1_len, two) = if bitmap_blocks as u64 >= 2 * one_bitmap_blocks && bitmap_blocks >= 2 {
             (bitmap_len / 2, true)
         } else {
             (bitmap_len, false)

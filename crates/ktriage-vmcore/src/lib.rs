@@ -12,6 +12,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![warn(missing_docs)]
+
 mod elf;
 mod error;
 mod facts;
@@ -85,7 +87,7 @@ pub fn detect_format(head: &[u8]) -> Option<Format> {
 
 enum Backend {
     Elf(ElfCore),
-    Kdump(KdumpFile),
+    Kdump(Box<KdumpFile>),
 }
 
 const CACHE_PAGES: usize = 128;
@@ -103,6 +105,7 @@ pub struct Vmcore {
     xlat: Translator,
     warnings: Vec<String>,
     cache: Mutex<HashMap<u64, Arc<[u8]>>>,
+    access_log: Mutex<Option<std::collections::BTreeSet<u64>>>,
 }
 
 impl fmt::Debug for Vmcore {
@@ -134,7 +137,10 @@ impl Vmcore {
         let mut head = [0u8; 16];
         let n = src.read_at(0, &mut head)?;
         let mut format = detect_format(&head[..n]).ok_or_else(|| {
-            let hex: Vec<String> = head[..n.min(8)].iter().map(|b| format!("{b:02x}")).collect();
+            let hex: Vec<String> = head[..n.min(8)]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             Error::UnknownFormat(hex.join(" "))
         })?;
         let mut warnings = Vec::new();
@@ -196,7 +202,7 @@ impl Vmcore {
                 };
                 let notes = std::mem::take(&mut k.notes);
                 let vi = k.vmcoreinfo.take();
-                (Backend::Kdump(k), notes, vi, arch)
+                (Backend::Kdump(Box::new(k)), notes, vi, arch)
             }
         };
         // VMCOREINFO from the notes when the container did not point at it.
@@ -239,6 +245,7 @@ impl Vmcore {
             xlat,
             warnings,
             cache: Mutex::new(HashMap::new()),
+            access_log: Mutex::new(None),
         })
     }
 
@@ -283,6 +290,14 @@ impl Vmcore {
     /// Reads physical memory into `buf`. Returns how many bytes were filtered out of the dump
     /// and read as zeros; holes and missing data are errors.
     pub fn read_physical(&self, pa: u64, buf: &mut [u8]) -> Result<u64> {
+        if let Ok(mut log) = self.access_log.lock() {
+            if let Some(set) = log.as_mut() {
+                let ps = self.page_size;
+                let first = pa / ps;
+                let last = pa.saturating_add(buf.len().max(1) as u64 - 1) / ps;
+                set.extend(first..=last);
+            }
+        }
         match &self.backend {
             Backend::Elf(e) => self.read_phys_elf(e, pa, buf),
             Backend::Kdump(k) => self.read_phys_kdump(k, pa, buf),
@@ -394,6 +409,12 @@ impl Vmcore {
         self.xlat.vtop(va, &|pa| self.read_phys_u64(pa))
     }
 
+    /// Translates `va` by walking the kernel page tables only, bypassing the arithmetic
+    /// shortcuts (for cross-checking translations).
+    pub fn virt_to_phys_walk(&self, va: u64) -> Result<u64> {
+        self.xlat.walk(va, &|pa| self.read_phys_u64(pa))
+    }
+
     /// Reads kernel virtual memory into `buf`, page by page. Returns the number of bytes
     /// that were filtered out of the dump and read as zeros.
     pub fn read_virtual(&self, va: u64, buf: &mut [u8]) -> Result<u64> {
@@ -469,6 +490,29 @@ impl Vmcore {
             ));
         }
         buf
+    }
+
+    /// Starts recording which page frames are read (to cut small test fixtures from real
+    /// dumps); [`Vmcore::take_access_log`] returns them.
+    pub fn start_access_log(&self) {
+        if let Ok(mut log) = self.access_log.lock() {
+            *log = Some(Default::default());
+        }
+    }
+
+    /// Stops recording and returns the page frame numbers read since
+    /// [`Vmcore::start_access_log`].
+    pub fn take_access_log(&self) -> std::collections::BTreeSet<u64> {
+        self.access_log
+            .lock()
+            .ok()
+            .and_then(|mut l| l.take())
+            .unwrap_or_default()
+    }
+
+    /// The raw notes blob (NT_PRSTATUS, VMCOREINFO, QEMU notes) as found in the dump.
+    pub fn notes(&self) -> &[u8] {
+        &self.notes
     }
 
     /// The raw notes blob (NT_PRSTATUS, VMCOREINFO, QEMU notes...).

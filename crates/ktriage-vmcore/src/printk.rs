@@ -16,6 +16,16 @@ pub enum LogLayout {
     Plain,
 }
 
+impl std::fmt::Display for LogLayout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LogLayout::Lockless => "lockless printk_ringbuffer (5.10+)",
+            LogLayout::Structured => "structured log_buf (3.5-5.9)",
+            LogLayout::Plain => "plain log_buf (< 3.5)",
+        })
+    }
+}
+
 /// One kernel log record.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
@@ -133,7 +143,10 @@ fn lockless(core: &Vmcore, vi: &VmcoreInfo) -> Result<Dmesg> {
         vi.offset("prb_desc_ring.count_bits"),
         "OFFSET(prb_desc_ring.count_bits)",
     )?;
-    let o_descs = small(vi.offset("prb_desc_ring.descs"), "OFFSET(prb_desc_ring.descs)")?;
+    let o_descs = small(
+        vi.offset("prb_desc_ring.descs"),
+        "OFFSET(prb_desc_ring.descs)",
+    )?;
     let o_infos = small(
         vi.offset("prb_desc_ring.infos"),
         "OFFSET(prb_desc_ring.infos) (5.10-rc dict-ring layouts are not supported)",
@@ -151,7 +164,10 @@ fn lockless(core: &Vmcore, vi: &VmcoreInfo) -> Result<Dmesg> {
         "OFFSET(atomic_long_t.counter)",
     )?;
     let sz_desc = small(vi.size("prb_desc"), "SIZE(prb_desc)")?;
-    let o_state = small(vi.offset("prb_desc.state_var"), "OFFSET(prb_desc.state_var)")?;
+    let o_state = small(
+        vi.offset("prb_desc.state_var"),
+        "OFFSET(prb_desc.state_var)",
+    )?;
     let o_lpos = small(
         vi.offset("prb_desc.text_blk_lpos"),
         "OFFSET(prb_desc.text_blk_lpos)",
@@ -188,7 +204,10 @@ fn lockless(core: &Vmcore, vi: &VmcoreInfo) -> Result<Dmesg> {
         vi.offset("prb_data_ring.size_bits"),
         "OFFSET(prb_data_ring.size_bits)",
     )?;
-    let o_data = small(vi.offset("prb_data_ring.data"), "OFFSET(prb_data_ring.data)")?;
+    let o_data = small(
+        vi.offset("prb_data_ring.data"),
+        "OFFSET(prb_data_ring.data)",
+    )?;
 
     let mut rbuf = vec![0u8; rb_size.max(o_desc_ring + 48).max(o_text_ring + 32)];
     let ex = core.read_virtual(rb, &mut rbuf[..rb_size])?;
@@ -286,10 +305,12 @@ fn lockless(core: &Vmcore, vi: &VmcoreInfo) -> Result<Dmesg> {
                 let sub = c_str(di.get(o_subsys..o_subsys + len_subsys).unwrap_or(&[]));
                 let dev = c_str(di.get(o_device..o_device + len_device).unwrap_or(&[]));
                 if !sub.is_empty() {
-                    rec.dict.extend_from_slice(format!("SUBSYSTEM={sub}\0").as_bytes());
+                    rec.dict
+                        .extend_from_slice(format!("SUBSYSTEM={sub}\0").as_bytes());
                 }
                 if !dev.is_empty() {
-                    rec.dict.extend_from_slice(format!("DEVICE={dev}\0").as_bytes());
+                    rec.dict
+                        .extend_from_slice(format!("DEVICE={dev}\0").as_bytes());
                 }
             }
             if begin & 1 == 1 && next & 1 == 1 {
@@ -379,7 +400,12 @@ fn structured(core: &Vmcore, vi: &VmcoreInfo) -> Result<Dmesg> {
         None => ("log", key(vi.size("log"), "SIZE(printk_log)")?),
     };
     let hdr = small(Some(size), "SIZE(printk_log)")?;
-    let off = |f: &str| small(vi.offset(&format!("{sname}.{f}")), &format!("OFFSET({sname}.{f})"));
+    let off = |f: &str| {
+        small(
+            vi.offset(&format!("{sname}.{f}")),
+            &format!("OFFSET({sname}.{f})"),
+        )
+    };
     let o_ts = off("ts_nsec")?;
     let o_len = off("len")?;
     let o_text_len = off("text_len")?;
@@ -389,9 +415,9 @@ fn structured(core: &Vmcore, vi: &VmcoreInfo) -> Result<Dmesg> {
         .filter(|&o| o <= MAX_STRUCT_SIZE)
         .map(|o| o as usize);
     let buf_ptr = core.read_virt_u64(key(vi.symbol("log_buf"), "SYMBOL(log_buf)")?)?;
-    let buf_len =
-        core.read_virt_u32(key(vi.symbol("log_buf_len"), "SYMBOL(log_buf_len)")?)? as u64;
-    let first = core.read_virt_u32(key(vi.symbol("log_first_idx"), "SYMBOL(log_first_idx)")?)? as u64;
+    let buf_len = core.read_virt_u32(key(vi.symbol("log_buf_len"), "SYMBOL(log_buf_len)")?)? as u64;
+    let first =
+        core.read_virt_u32(key(vi.symbol("log_first_idx"), "SYMBOL(log_first_idx)")?)? as u64;
     let next = core.read_virt_u32(key(vi.symbol("log_next_idx"), "SYMBOL(log_next_idx)")?)? as u64;
     if buf_len == 0 || buf_len > MAX_TEXT_RING || buf_len > budget(core) {
         return Err(Error::Corrupt(format!("log_buf_len = {buf_len}")));
@@ -475,8 +501,7 @@ fn structured(core: &Vmcore, vi: &VmcoreInfo) -> Result<Dmesg> {
 fn plain(core: &Vmcore, vi: &VmcoreInfo) -> Result<Dmesg> {
     let mut warnings = Vec::new();
     let buf_ptr = core.read_virt_u64(key(vi.symbol("log_buf"), "SYMBOL(log_buf)")?)?;
-    let buf_len =
-        core.read_virt_u32(key(vi.symbol("log_buf_len"), "SYMBOL(log_buf_len)")?)? as u64;
+    let buf_len = core.read_virt_u32(key(vi.symbol("log_buf_len"), "SYMBOL(log_buf_len)")?)? as u64;
     let end_sym = key(vi.symbol("log_end"), "SYMBOL(log_end)")?;
     // log_end was an unsigned long up to 2.6.24.
     let wide = vi

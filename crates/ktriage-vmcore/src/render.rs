@@ -118,3 +118,23 @@ impl Dmesg {
         out
     }
 }
+
+impl std::str::FromStr for Style {
+    type Err = String;
+
+    /// Parses `plain`, `caller`, `makedumpfile`, `makedumpfile-caller` or `vmcore-dmesg`.
+    fn from_str(s: &str) -> Result<Style, String> {
+        Ok(match s {
+            "plain" => Style::Plain,
+            "caller" | "plain-caller" => Style::PlainWithCaller,
+            "makedumpfile" => Style::Makedumpfile,
+            "makedumpfile-caller" => Style::MakedumpfileCaller,
+            "vmcore-dmesg" => Style::VmcoreDmesg,
+            other => {
+                return Err(format!(
+                    "unknown style {other:?} (plain, caller, makedumpfile, makedumpfile-caller, vmcore-dmesg)"
+                ))
+            }
+        })
+    }
+}

@@ -30,10 +30,16 @@ impl PhysMem {
         }
     }
     /// Allocates `len` bytes, page aligned; returns the physical address.
+    ///
+    /// # Panics
+    /// When the synthetic RAM is exhausted (a bug in the test that builds it).
     pub fn alloc(&mut self, len: u64) -> u64 {
         let pa = self.next_free;
         self.next_free += len.div_ceil(PAGE).max(1) * PAGE;
-        assert!(self.next_free <= self.data.len() as u64, "synthetic RAM too small");
+        assert!(
+            self.next_free <= self.data.len() as u64,
+            "synthetic RAM too small"
+        );
         pa
     }
     /// Writes bytes at `pa`.
@@ -155,9 +161,16 @@ fn base_kernel(release: &str) -> (SynthKernel, String) {
     mem.map_4k(pgd, DIRECT_MAP, 0, len);
     let uts = mem.alloc(512);
     let mut u = [0u8; 390];
-    for (i, s) in ["Linux", "synth-host", release, "#1 SMP synthetic", "x86_64", "(none)"]
-        .iter()
-        .enumerate()
+    for (i, s) in [
+        "Linux",
+        "synth-host",
+        release,
+        "#1 SMP synthetic",
+        "x86_64",
+        "(none)",
+    ]
+    .iter()
+    .enumerate()
     {
         u[i * 65..i * 65 + s.len()].copy_from_slice(s.as_bytes());
     }
@@ -234,8 +247,7 @@ pub fn lockless_kernel(records: &[SynthRecord], o: &LocklessOpts) -> SynthKernel
                 live.pop_front();
                 if !desc_gone {
                     let oidx = oid & (count - 1);
-                    k.mem
-                        .write_u64(descs + oidx * 24, (3u64 << 62) | oid);
+                    k.mem.write_u64(descs + oidx * 24, (3u64 << 62) | oid);
                 }
             } else {
                 break;
@@ -436,11 +448,11 @@ fn note(out: &mut Vec<u8>, name: &[u8], ntype: u32, desc: &[u8]) {
     out.extend_from_slice(&ntype.to_le_bytes());
     out.extend_from_slice(name);
     out.push(0);
-    while out.len() % 4 != 0 {
+    while out.len() & 3 != 0 {
         out.push(0);
     }
     out.extend_from_slice(desc);
-    while out.len() % 4 != 0 {
+    while out.len() & 3 != 0 {
         out.push(0);
     }
 }
@@ -500,75 +512,132 @@ impl SynthKernel {
     /// A kdump-compressed file (header version 6) with pages compressed by `compression`
     /// (a `DUMP_DH_COMPRESSED_*` flag or 0) and the pfns in `exclude` filtered out.
     pub fn kdump(&self, compression: u32, exclude: &BTreeSet<u64>) -> Vec<u8> {
-        let bs = PAGE as usize;
-        let notes = self.notes();
         let max_mapnr = self.mem.data.len() as u64 / PAGE;
-        let sub_hdr_size = (104 + notes.len()).div_ceil(bs);
-        let bitmap_bytes = (max_mapnr as usize).div_ceil(8);
-        let one_bitmap_blocks = bitmap_bytes.div_ceil(bs);
-        let bitmap_blocks = 2 * one_bitmap_blocks;
-        let mut f = vec![0u8; bs];
-        f[..8].copy_from_slice(b"KDUMP   ");
-        f[8..12].copy_from_slice(&6i32.to_le_bytes());
-        for (i, s) in ["Linux", "synth-host", "6.1.0-synthetic", "#1", "x86_64", ""]
-            .iter()
-            .enumerate()
-        {
-            f[12 + i * 65..12 + i * 65 + s.len()].copy_from_slice(s.as_bytes());
-        }
-        f[408..416].copy_from_slice(&1_700_000_000i64.to_le_bytes());
-        f[424..428].copy_from_slice(&compression.to_le_bytes());
-        f[428..432].copy_from_slice(&(bs as i32).to_le_bytes());
-        f[432..436].copy_from_slice(&(sub_hdr_size as i32).to_le_bytes());
-        f[436..440].copy_from_slice(&(bitmap_blocks as u32).to_le_bytes());
-        f[440..444].copy_from_slice(&(max_mapnr as u32).to_le_bytes());
-        f[460..464].copy_from_slice(&(self.cpu_pids.len() as u32).to_le_bytes());
-        // Sub-header + notes.
-        let mut sub = vec![0u8; sub_hdr_size * bs];
-        sub[8..12].copy_from_slice(&31i32.to_le_bytes());
-        let note_off = bs + 104;
-        let vi_pos = find(&notes, self.vmcoreinfo.as_bytes()).unwrap_or(0);
-        for (o, v) in [
-            (32, (note_off + vi_pos) as u64),
-            (40, self.vmcoreinfo.len() as u64),
-            (48, note_off as u64),
-            (56, notes.len() as u64),
-            (80, 0),
-            (88, max_mapnr),
-            (96, max_mapnr),
-        ] {
-            sub[o..o + 8].copy_from_slice(&v.to_le_bytes());
-        }
-        sub[104..104 + notes.len()].copy_from_slice(&notes);
-        f.extend_from_slice(&sub);
-        let mut b1 = vec![0u8; one_bitmap_blocks * bs];
-        let mut b2 = b1.clone();
-        for pfn in 0..max_mapnr {
-            b1[(pfn / 8) as usize] |= 1 << (pfn % 8);
-            if !exclude.contains(&pfn) {
-                b2[(pfn / 8) as usize] |= 1 << (pfn % 8);
-            }
-        }
-        f.extend_from_slice(&b1);
-        f.extend_from_slice(&b2);
-        let dumped: Vec<u64> = (0..max_mapnr).filter(|p| !exclude.contains(p)).collect();
-        let mut data_off = f.len() + dumped.len() * 24;
-        let mut descs = Vec::new();
-        let mut data = Vec::new();
-        for pfn in dumped {
-            let page = &self.mem.data[(pfn * PAGE) as usize..((pfn + 1) * PAGE) as usize];
-            let (stored, flag) = compress(compression, page);
-            descs.extend_from_slice(&(data_off as i64).to_le_bytes());
-            descs.extend_from_slice(&(stored.len() as u32).to_le_bytes());
-            descs.extend_from_slice(&flag.to_le_bytes());
-            descs.extend_from_slice(&0u64.to_le_bytes());
-            data_off += stored.len();
-            data.extend_from_slice(&stored);
-        }
-        f.extend_from_slice(&descs);
-        f.extend_from_slice(&data);
-        f
+        let pages: Vec<(u64, Option<&[u8]>)> = (0..max_mapnr)
+            .map(|pfn| {
+                let page = &self.mem.data[(pfn * PAGE) as usize..((pfn + 1) * PAGE) as usize];
+                (pfn, (!exclude.contains(&pfn)).then_some(page))
+            })
+            .collect();
+        write_kdump(&KdumpSpec {
+            block_size: PAGE as u32,
+            max_mapnr,
+            pages: &pages,
+            notes: &self.notes(),
+            vmcoreinfo: self.vmcoreinfo.as_bytes(),
+            utsname: ["Linux", "synth-host", "6.1.0-synthetic", "#1", "x86_64", ""],
+            timestamp: 1_700_000_000,
+            compression,
+            dump_level: 31,
+            phys_base: 0,
+        })
     }
+}
+
+/// Everything [`write_kdump`] needs.
+#[derive(Debug, Clone)]
+pub struct KdumpSpec<'a> {
+    /// Page size.
+    pub block_size: u32,
+    /// Number of page frames covered by the bitmaps.
+    pub max_mapnr: u64,
+    /// RAM pages in increasing pfn order: `Some(data)` when dumped, `None` when excluded.
+    /// Pfns not listed are holes.
+    pub pages: &'a [(u64, Option<&'a [u8]>)],
+    /// Notes blob copied after the sub-header.
+    pub notes: &'a [u8],
+    /// VMCOREINFO text (located inside `notes` when present there).
+    pub vmcoreinfo: &'a [u8],
+    /// utsname fields of the header.
+    pub utsname: [&'a str; 6],
+    /// Header timestamp (crash time).
+    pub timestamp: i64,
+    /// Compression flag (`DUMP_DH_COMPRESSED_*`) or 0.
+    pub compression: u32,
+    /// Dump level recorded in the sub-header.
+    pub dump_level: i32,
+    /// phys_base recorded in the sub-header.
+    pub phys_base: u64,
+}
+
+/// Writes a kdump-compressed file (header version 6, two bitmaps) as makedumpfile does.
+pub fn write_kdump(s: &KdumpSpec<'_>) -> Vec<u8> {
+    let bs = s.block_size as usize;
+    let notes = s.notes;
+    let max_mapnr = s.max_mapnr;
+    let sub_hdr_size = (104 + notes.len()).div_ceil(bs);
+    let bitmap_bytes = (max_mapnr as usize).div_ceil(8);
+    let one_bitmap_blocks = bitmap_bytes.div_ceil(bs).max(1);
+    let bitmap_blocks = 2 * one_bitmap_blocks;
+    let mut f = vec![0u8; bs];
+    f[..8].copy_from_slice(b"KDUMP   ");
+    f[8..12].copy_from_slice(&6i32.to_le_bytes());
+    for (i, u) in s.utsname.iter().enumerate() {
+        let b = &u.as_bytes()[..u.len().min(64)];
+        f[12 + i * 65..12 + i * 65 + b.len()].copy_from_slice(b);
+    }
+    f[408..416].copy_from_slice(&s.timestamp.to_le_bytes());
+    f[424..428].copy_from_slice(&s.compression.to_le_bytes());
+    f[428..432].copy_from_slice(&(bs as i32).to_le_bytes());
+    f[432..436].copy_from_slice(&(sub_hdr_size as i32).to_le_bytes());
+    f[436..440].copy_from_slice(&(bitmap_blocks as u32).to_le_bytes());
+    f[440..444].copy_from_slice(&(max_mapnr.min(u32::MAX as u64) as u32).to_le_bytes());
+    let nr_cpus = crate::elf::parse_notes(notes)
+        .iter()
+        .filter(|n| n.name == b"CORE" && n.ntype == 1)
+        .count();
+    f[460..464].copy_from_slice(&(nr_cpus as u32).to_le_bytes());
+    let mut sub = vec![0u8; sub_hdr_size * bs];
+    sub[0..8].copy_from_slice(&s.phys_base.to_le_bytes());
+    sub[8..12].copy_from_slice(&s.dump_level.to_le_bytes());
+    let note_off = bs + 104;
+    let (vi_off, vi_len) = match find(notes, s.vmcoreinfo) {
+        Some(p) => ((note_off + p) as u64, s.vmcoreinfo.len() as u64),
+        None => (0, 0),
+    };
+    for (o, v) in [
+        (32, vi_off),
+        (40, vi_len),
+        (48, note_off as u64),
+        (56, notes.len() as u64),
+        (80, 0),
+        (88, max_mapnr),
+        (96, max_mapnr),
+    ] {
+        sub[o..o + 8].copy_from_slice(&v.to_le_bytes());
+    }
+    sub[104..104 + notes.len()].copy_from_slice(notes);
+    f.extend_from_slice(&sub);
+    let mut b1 = vec![0u8; one_bitmap_blocks * bs];
+    let mut b2 = b1.clone();
+    let mut dumped = Vec::new();
+    for &(pfn, data) in s.pages {
+        if pfn >= max_mapnr {
+            continue;
+        }
+        b1[(pfn / 8) as usize] |= 1 << (pfn % 8);
+        if let Some(d) = data {
+            b2[(pfn / 8) as usize] |= 1 << (pfn % 8);
+            dumped.push(d);
+        }
+    }
+    f.extend_from_slice(&b1);
+    f.extend_from_slice(&b2);
+    let mut data_off = f.len() + dumped.len() * 24;
+    let mut descs = Vec::new();
+    let mut data = Vec::new();
+    for page in dumped {
+        let (stored, flag) = compress(s.compression, page);
+        descs.extend_from_slice(&(data_off as i64).to_le_bytes());
+        descs.extend_from_slice(&(stored.len() as u32).to_le_bytes());
+        descs.extend_from_slice(&flag.to_le_bytes());
+        descs.extend_from_slice(&0u64.to_le_bytes());
+        data_off += stored.len();
+        data.extend_from_slice(&stored);
+    }
+    f.extend_from_slice(&descs);
+    f.extend_from_slice(&data);
+    f
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

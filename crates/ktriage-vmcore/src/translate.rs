@@ -153,6 +153,34 @@ impl Translator {
         }
     }
 
+    /// Translates `va` with a page-table walk only (no arithmetic shortcut).
+    pub(crate) fn walk(&self, va: u64, read_u64: &dyn Fn(u64) -> Result<u64>) -> Result<u64> {
+        let none = || Error::Translate {
+            va,
+            reason: "no page-table root".into(),
+        };
+        match *self {
+            Translator::X86_64 {
+                pgd, l5, sme_mask, ..
+            } => walk_x86_64(va, pgd.ok_or_else(none)?, l5, sme_mask, read_u64),
+            Translator::Arm64 {
+                pgd,
+                page_shift,
+                va_bits,
+                vabits_actual,
+                ..
+            } => {
+                let bits = if page_shift == 16 {
+                    va_bits
+                } else {
+                    vabits_actual
+                };
+                walk_arm64(va, pgd.ok_or_else(none)?, page_shift, bits, read_u64)
+            }
+            Translator::None => Err(none()),
+        }
+    }
+
     /// Translates `va`; `read_u64` reads 8 bytes of physical memory (page-table entries).
     pub(crate) fn vtop(&self, va: u64, read_u64: &dyn Fn(u64) -> Result<u64>) -> Result<u64> {
         match *self {

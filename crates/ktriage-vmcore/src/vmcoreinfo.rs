@@ -131,7 +131,9 @@ impl VmcoreInfo {
 
     /// `OSRELEASE`, the kernel release (`uname -r`).
     pub fn osrelease(&self) -> Option<&str> {
-        self.get("OSRELEASE").map(str::trim).filter(|s| !s.is_empty())
+        self.get("OSRELEASE")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
 
     /// `BUILD-ID`, the GNU build id of vmlinux in hex (5.9+).

@@ -32,6 +32,7 @@ const WINDOW_CAP: usize = 512 * 1024;
 /// A report waiting for its raw-text window to fill before its signature is computed.
 struct PendingSignature {
     report_index: usize,
+    first_line: u64,
     window: Vec<u8>,
     /// (line number, byte offset) of each raw line in the window.
     line_offsets: Vec<(u64, usize)>,
@@ -56,6 +57,12 @@ struct SourceState<'a> {
     records_in_boot: u64,
     open: Option<ReportBuilder>,
     open_caller: Option<crate::frame::Caller>,
+    /// A report interrupted by a stray line, kept a few records in case its body resumes.
+    cooling: Option<(ReportBuilder, u32)>,
+    /// Records left during which a stack dump follows a quiet (non-crash) message.
+    quiet_dump: u32,
+    /// The open report is a quiet dump that will be dropped.
+    open_is_quiet: bool,
     ring: VecDeque<(u64, Vec<u8>)>,
     pending: Vec<PendingSignature>,
     last_line: u64,
@@ -109,19 +116,18 @@ impl Analyzer {
         let mut text = String::new();
         let mut limited = std::io::Read::take(reader, 64 * 1024 * 1024);
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut limited, &mut bytes).map_err(|e| input::InputError::Io {
-            path: path.to_string(),
-            source: e,
+        std::io::Read::read_to_end(&mut limited, &mut bytes).map_err(|e| {
+            input::InputError::Io {
+                path: path.to_string(),
+                source: e,
+            }
         })?;
         text.push_str(&String::from_utf8_lossy(&bytes));
         let lines = text.lines().count() as u64;
         match kind {
             SourceKind::IpmiSel => {
-                let (recs, warns) = sources::sel::parse_sel(
-                    &text,
-                    path,
-                    self.opts.sel_tz_minutes.unwrap_or(0),
-                );
+                let (recs, warns) =
+                    sources::sel::parse_sel(&text, path, self.opts.sel_tz_minutes.unwrap_or(0));
                 self.analysis.sel_records.extend(recs);
                 self.analysis.warnings.extend(warns);
             }
@@ -179,6 +185,9 @@ impl Analyzer {
             records_in_boot: 0,
             open: None,
             open_caller: None,
+            cooling: None,
+            quiet_dump: 0,
+            open_is_quiet: false,
             ring: VecDeque::with_capacity(WINDOW_BEFORE + 1),
             pending: Vec::new(),
             last_line: 0,
@@ -262,10 +271,16 @@ impl Analyzer {
         let text = rec.text.as_str();
         // Boots.
         let t = text.trim_start();
-        let starts_banner = t.starts_with("Linux version ") || t.starts_with("Booting Linux on physical CPU");
-        let reset = matches!((st.last_uptime, rec.uptime), (Some(a), Some(b)) if b + 1.0 < a && b < 10.0);
+        let starts_banner =
+            t.starts_with("Linux version ") || t.starts_with("Booting Linux on physical CPU");
+        let reset =
+            matches!((st.last_uptime, rec.uptime), (Some(a), Some(b)) if b + 1.0 < a && b < 10.0);
         if st.boot.is_none() {
-            let marker = if starts_banner { "linux_version" } else { "start" };
+            let marker = if starts_banner {
+                "linux_version"
+            } else {
+                "start"
+            };
             self.new_boot(st, rec, marker);
         } else if starts_banner {
             // `Booting Linux` is followed by `Linux version` in the same boot.
@@ -298,7 +313,7 @@ impl Analyzer {
                         }
                         let better = match marker {
                             None => true,
-                            Some((p, j)) => m.start() < p || (m.start() == p && i < j),
+                            Some((_, j)) => i < j,
                         };
                         if better && marker_applies(&MARKERS[i], text, m.start()) {
                             marker = Some((m.start(), i));
@@ -310,6 +325,7 @@ impl Analyzer {
                             n_events += 1;
                         }
                     }
+                    Hit::QuietDump(_) => st.quiet_dump = 4,
                 }
             }
         } else {
@@ -322,12 +338,25 @@ impl Analyzer {
                 }
             }
         }
-        // Prefer an earlier table entry among markers that match at the same place; the
-        // overlapping iterator may report a shorter needle first.
-        for ev in events.iter().take(n_events).flatten() {
-            self.add_event(st, EVENTS[*ev].kind, rec, boot);
+        let mut done: [Option<EventKind>; 4] = [None; 4];
+        for (k, ev) in events.iter().take(n_events).flatten().enumerate() {
+            let kind = EVENTS[*ev].kind;
+            if done.contains(&Some(kind)) {
+                continue;
+            }
+            done[k] = Some(kind);
+            self.add_event(st, kind, rec, boot);
+        }
+        // A report line cut short and printed again: the first copy starts nothing.
+        if t.starts_with("** replaying previous printk message") {
+            if st.open.as_ref().is_some_and(|b| b.report.lines.len() == 1) {
+                st.open_is_quiet = true;
+                self.close_report(st);
+            }
+            return;
         }
         self.segment(st, rec, marker.map(|(_, i)| i), boot);
+        st.quiet_dump = st.quiet_dump.saturating_sub(1);
     }
 
     fn add_event(&mut self, st: &mut SourceState, kind: EventKind, rec: &Record, boot: usize) {
@@ -344,22 +373,33 @@ impl Analyzer {
             EventKind::CommandLine => {
                 if let Some(b) = self.analysis.boots.get_mut(boot) {
                     b.command_line = ev.details.get("cmdline").cloned();
-                    b.capture_kernel = ev.details.get("capture_kernel").map(String::as_str) == Some("true");
+                    b.capture_kernel =
+                        ev.details.get("capture_kernel").map(String::as_str) == Some("true");
                 }
             }
             _ => {}
         }
         // Fold repeats (systemd spinners print the same job every half second).
         let key = (kind, ev.subject.clone(), boot);
-        if matches!(kind, EventKind::StartJobRunning | EventKind::IpmiBtTimeout | EventKind::DracutInitqueueTimeout)
-            && st.last_event_key.as_ref() == Some(&key)
+        if matches!(
+            kind,
+            EventKind::StartJobRunning
+                | EventKind::IpmiBtTimeout
+                | EventKind::DracutInitqueueTimeout
+        ) && st.last_event_key.as_ref() == Some(&key)
         {
             if let Some(prev) = self.analysis.events.last_mut() {
-                let n: u64 = prev.details.get("repeats").and_then(|s| s.parse().ok()).unwrap_or(1);
+                let n: u64 = prev
+                    .details
+                    .get("repeats")
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(1);
                 prev.details.insert("repeats".into(), (n + 1).to_string());
-                prev.details.insert("last_line".into(), rec.first_line.to_string());
+                prev.details
+                    .insert("last_line".into(), rec.first_line.to_string());
                 if let Some(e) = ev.details.get("elapsed_seconds") {
-                    prev.details.insert("last_elapsed_seconds".into(), e.clone());
+                    prev.details
+                        .insert("last_elapsed_seconds".into(), e.clone());
                 }
                 return;
             }
@@ -373,27 +413,33 @@ impl Analyzer {
         let role = marker.map(|i| MARKERS[i].role);
         // Lines of other printk callers do not end a report.
         if let (Some(_), Some(oc), Some(rc)) = (&st.open, st.open_caller, rec.caller) {
-            if oc != rc && !matches!(role, Some(Role::Start(_)) | Some(Role::ContinueOr(..))) {
+            if oc != rc
+                && !matches!(
+                    role,
+                    Some(Role::Start(_)) | Some(Role::ContinueOr(..)) | Some(Role::Part(..))
+                )
+            {
                 return;
             }
         }
         match role {
             Some(Role::End) => {
-                if let Some(b) = st.open.as_mut() {
+                if let Some(mut b) = st.open.take() {
                     b.feed(rec);
                     b.close();
-                    self.close_report(st);
+                    self.finalize_cooling(st);
+                    st.cooling = Some((b, 0));
                 }
             }
             Some(Role::Start(kind)) => {
                 self.close_report(st);
                 self.open_report(st, kind, rec, boot);
             }
-            Some(Role::ContinueOr(kinds, kind)) => {
-                let cont = st
-                    .open
-                    .as_ref()
-                    .is_some_and(|b| kinds.contains(&b.kind()) && b.in_header() && b.accepts(rec));
+            Some(Role::ContinueOr(kinds, kind)) | Some(Role::Part(kinds, kind)) => {
+                let anywhere = matches!(role, Some(Role::Part(..)));
+                let cont = st.open.as_ref().is_some_and(|b| {
+                    kinds.contains(&b.kind()) && (anywhere || b.in_header()) && !b.is_closed()
+                });
                 if cont {
                     if let Some(b) = st.open.as_mut() {
                         b.feed(rec);
@@ -409,9 +455,21 @@ impl Analyzer {
                     if let Some(b) = st.open.as_mut() {
                         b.feed(rec);
                     }
+                } else if st.open.is_none()
+                    && st
+                        .cooling
+                        .as_ref()
+                        .is_some_and(|(b, n)| b.resumable_by(rec.text.trim(), *n))
+                {
+                    if let Some((mut b, _)) = st.cooling.take() {
+                        b.reopen();
+                        b.feed(rec);
+                        st.open = Some(b);
+                    }
                 } else {
                     self.close_report(st);
                     self.open_report(st, ReportKind::RegisterDump, rec, boot);
+                    st.open_is_quiet = st.quiet_dump > 0;
                 }
             }
             None => {
@@ -421,13 +479,29 @@ impl Analyzer {
                         b.feed(rec);
                     }
                 } else if st.open.is_some() {
-                    self.close_report(st);
+                    // Keep it warm: a stray line may split a report (syslog-wrapped modules).
+                    self.finalize_cooling(st);
+                    st.cooling = st.open.take().map(|b| (b, 0));
+                } else if let Some((_, n)) = st.cooling.as_mut() {
+                    *n += 1;
+                    if *n > 3 {
+                        self.finalize_cooling(st);
+                    }
                 }
             }
         }
     }
 
+    fn finalize_cooling(&mut self, st: &mut SourceState) {
+        if let Some((b, _)) = st.cooling.take() {
+            let open = st.open.replace(b);
+            self.close_report(st);
+            st.open = open;
+        }
+    }
+
     fn open_report(&mut self, st: &mut SourceState, kind: ReportKind, rec: &Record, boot: usize) {
+        st.open_is_quiet = false;
         st.open = Some(ReportBuilder::start(kind, rec, st.path, boot));
         st.open_caller = rec.caller;
         if !self.opts.no_signatures {
@@ -441,6 +515,7 @@ impl Analyzer {
             }
             st.pending.push(PendingSignature {
                 report_index: usize::MAX,
+                first_line: rec.first_line,
                 window,
                 line_offsets: offsets,
                 closed_at: None,
@@ -450,16 +525,35 @@ impl Analyzer {
     }
 
     fn close_report(&mut self, st: &mut SourceState) {
+        if st.cooling.is_some() {
+            let open = st.open.take();
+            if let Some((b, _)) = st.cooling.take() {
+                st.open = Some(b);
+                self.close_report(st);
+            }
+            st.open = open;
+        }
         let Some(b) = st.open.take() else {
             return;
         };
+        if std::mem::take(&mut st.open_is_quiet) {
+            let first = b.report.source.first_line;
+            st.pending
+                .retain(|p| !(p.report_index == usize::MAX && p.first_line == first));
+            return;
+        }
         let mut report = b.finish();
         self.next_report += 1;
         report.id = format!("r{}", self.next_report);
         title::assign_own_title(&mut report);
         let idx = self.analysis.reports.len();
+        let first_line = report.source.first_line;
         self.analysis.reports.push(report);
-        if let Some(p) = st.pending.iter_mut().rev().find(|p| p.report_index == usize::MAX) {
+        if let Some(p) = st
+            .pending
+            .iter_mut()
+            .find(|p| p.report_index == usize::MAX && p.first_line == first_line)
+        {
             p.report_index = idx;
             p.closed_at = Some(st.last_line);
         }
@@ -552,7 +646,8 @@ fn push_raw(st: &mut SourceState, line_no: u64, raw: &[u8]) {
 fn looks_like_proc_cmdline(head: &str) -> bool {
     let t = head.trim_end();
     !t.contains('\n')
-        && (t.starts_with("BOOT_IMAGE=") || (t.contains("root=") && t.split_whitespace().all(|w| !w.ends_with(':'))))
+        && (t.starts_with("BOOT_IMAGE=")
+            || (t.contains("root=") && t.split_whitespace().all(|w| !w.ends_with(':'))))
 }
 
 /// Analyses paths with options; unreadable paths are reported in `errors` and skipped.
@@ -572,7 +667,7 @@ pub fn analyze_paths(paths: &[String], opts: Options) -> (Analysis, Vec<input::I
         }
     }
     let mut analysis = a.analysis;
-    crate::diagnose::diagnose(&mut analysis);
+    crate::diagnose::diagnose(&mut analysis, &a.opts);
     (analysis, errors)
 }
 
@@ -582,6 +677,6 @@ pub fn analyze_bytes(name: &str, data: &[u8], opts: Options) -> Analysis {
     let reader: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
     let _ = a.add_log(name, None, reader);
     let mut analysis = a.analysis;
-    crate::diagnose::diagnose(&mut analysis);
+    crate::diagnose::diagnose(&mut analysis, &a.opts);
     analysis
 }

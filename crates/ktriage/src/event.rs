@@ -25,12 +25,13 @@ static IRQ_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)request(?:_irq| interrupt| irq)\s*(\d+)?").expect("static regex")
 });
 static JOB_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"A (start|stop) job is running for (.+?) \((\d+(?:min)? ?(?:\d+s)?|\d+s) / ([^)]+)\)")
-        .expect("static regex")
+    Regex::new(
+        r"A (start|stop) job is running for (.+?) \((\d+(?:min)? ?(?:\d+s)?|\d+s) / ([^)]+)\)",
+    )
+    .expect("static regex")
 });
-static DEV_TIMEOUT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"Timed out waiting for device (.+?)\.?$").expect("static regex")
-});
+static DEV_TIMEOUT_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"Timed out waiting for device (.+?)\.?$").expect("static regex"));
 static NOT_EXIST_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(/dev/\S+|\S*root\S*) does not exist").expect("static regex"));
 static CSD_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -49,7 +50,9 @@ pub fn parse_event(kind: EventKind, rec: &Record, path: &str, boot: usize) -> Op
     let mut severity = Severity::Warning;
     match kind {
         EventKind::ProbeFailure => {
-            let c = PROBE_RE.captures(text).or_else(|| PROBE_ANY_RE.captures(text))?;
+            let c = PROBE_RE
+                .captures(text)
+                .or_else(|| PROBE_ANY_RE.captures(text))?;
             if c.len() == 5 {
                 let driver = c.get(1).map(|m| m.as_str().trim_end_matches(':'));
                 let dev = c.get(2).or(c.get(3)).map(|m| m.as_str());
@@ -129,7 +132,10 @@ pub fn parse_event(kind: EventKind, rec: &Record, path: &str, boot: usize) -> Op
             severity = Severity::Critical;
         }
         EventKind::Reboot | EventKind::PowerOff => {
-            if !(text.starts_with("reboot:") || text.contains("Restarting system") || text.starts_with("Power down")) {
+            if !(text.starts_with("reboot:")
+                || text.contains("Restarting system")
+                || text.starts_with("Power down"))
+            {
                 return None;
             }
             severity = Severity::Info;
@@ -142,7 +148,14 @@ pub fn parse_event(kind: EventKind, rec: &Record, path: &str, boot: usize) -> Op
             let cmd = text[i + 12..].trim().to_string();
             let capture = is_capture_cmdline(&cmd);
             details.insert("capture_kernel".into(), capture.to_string());
-            for key in ["nr_cpus", "maxcpus", "crashkernel", "irqpoll", "reset_devices", "root"] {
+            for key in [
+                "nr_cpus",
+                "maxcpus",
+                "crashkernel",
+                "irqpoll",
+                "reset_devices",
+                "root",
+            ] {
                 if let Some(v) = cmdline_value(&cmd, key) {
                     details.insert(key.into(), v);
                 }
@@ -175,14 +188,17 @@ pub fn parse_event(kind: EventKind, rec: &Record, path: &str, boot: usize) -> Op
             severity = Severity::Critical;
         }
         EventKind::HardwareErrorLine => {
-            if text.starts_with("EDAC ") && !(text.contains(" CE ") || text.contains(" UE ") || text.contains("error")) {
+            if text.starts_with("EDAC ")
+                && !(text.contains(" CE ") || text.contains(" UE ") || text.contains("error"))
+            {
                 return None;
             }
-            severity = if text.contains("UE ") || text.contains("Uncorrected") || text.contains("Fatal") {
-                Severity::Critical
-            } else {
-                Severity::Warning
-            };
+            severity =
+                if text.contains("UE ") || text.contains("Uncorrected") || text.contains("Fatal") {
+                    Severity::Critical
+                } else {
+                    Severity::Warning
+                };
         }
     }
     Some(Event {
@@ -304,8 +320,15 @@ mod tests {
 
     #[test]
     fn capture_cmdline() {
-        assert!(is_capture_cmdline("BOOT_IMAGE=x irqpoll nr_cpus=1 reset_devices elfcorehdr=0x7f000000"));
-        assert!(!is_capture_cmdline("BOOT_IMAGE=x root=/dev/sda1 crashkernel=512M"));
-        assert_eq!(cmdline_value("a nr_cpus=1 b", "nr_cpus").as_deref(), Some("1"));
+        assert!(is_capture_cmdline(
+            "BOOT_IMAGE=x irqpoll nr_cpus=1 reset_devices elfcorehdr=0x7f000000"
+        ));
+        assert!(!is_capture_cmdline(
+            "BOOT_IMAGE=x root=/dev/sda1 crashkernel=512M"
+        ));
+        assert_eq!(
+            cmdline_value("a nr_cpus=1 b", "nr_cpus").as_deref(),
+            Some("1")
+        );
     }
 }

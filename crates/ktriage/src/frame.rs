@@ -58,11 +58,9 @@ impl WallTime {
     pub fn epoch_seconds(&self) -> Option<f64> {
         let y = self.year? as i64;
         let days = days_from_civil(y, self.month as i64, self.day as i64);
-        let secs = days * 86400
-            + self.hour as i64 * 3600
-            + self.minute as i64 * 60
-            + self.second as i64
-            - self.offset_minutes.unwrap_or(0) as i64 * 60;
+        let secs =
+            days * 86400 + self.hour as i64 * 3600 + self.minute as i64 * 60 + self.second as i64
+                - self.offset_minutes.unwrap_or(0) as i64 * 60;
         Some(secs as f64 + self.micros as f64 / 1e6)
     }
 
@@ -266,7 +264,8 @@ impl Framer {
             self.prev_physical_len = 0;
             return;
         }
-        if trimmed_end.first() == Some(&b'{') && memchr::memmem::find(line, b"\"MESSAGE\"").is_some()
+        if trimmed_end.first() == Some(&b'{')
+            && memchr::memmem::find(line, b"\"MESSAGE\"").is_some()
         {
             if let Some(rec) = parse_journal_json(line_no, trimmed_end) {
                 self.flush(out);
@@ -316,7 +315,10 @@ impl Framer {
         {
             // A wrapped continuation of the pending record.
             let glue = self.prev_physical_len < 120
-                || !(self.pending.text.ends_with(|c: char| c.is_ascii_alphanumeric())
+                || !(self
+                    .pending
+                    .text
+                    .ends_with(|c: char| c.is_ascii_alphanumeric())
                     && body_str.starts_with(|c: char| c.is_ascii_alphanumeric()));
             if glue {
                 self.pending.text.push(' ');
@@ -651,7 +653,10 @@ fn host_ident(b: &[u8], i: usize) -> Option<(usize, (usize, usize))> {
     }
     k += 1;
     let is = k;
-    while b.get(k).is_some_and(|&c| c != b':' && c != b' ' && c != b'[') {
+    while b
+        .get(k)
+        .is_some_and(|&c| c != b':' && c != b' ' && c != b'[')
+    {
         k += 1;
     }
     let ie = k;
@@ -874,9 +879,13 @@ fn parse_journal_json(line_no: u64, b: &[u8]) -> Option<Record> {
         uptime,
         caller: None,
         wall,
-        ident: e
-            .ident
-            .unwrap_or_else(|| if kernel { "kernel".into() } else { String::new() }),
+        ident: e.ident.unwrap_or_else(|| {
+            if kernel {
+                "kernel".into()
+            } else {
+                String::new()
+            }
+        }),
         origin: OriginField(if kernel { Origin::Kernel } else { Origin::User }),
         styles,
     })
@@ -898,7 +907,10 @@ mod tests {
 
     #[test]
     fn kernel_timestamp_and_caller() {
-        let r = frame(&["[   30.020000][ T81] foo bar", "[  254.202183] Unable to handle"]);
+        let r = frame(&[
+            "[   30.020000][ T81] foo bar",
+            "[  254.202183] Unable to handle",
+        ]);
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].text, "foo bar");
         assert_eq!(r[0].caller, Some(Caller::Task(81)));
@@ -956,12 +968,17 @@ mod tests {
     #[test]
     fn ansi_and_cr_are_cleaned() {
         let r = frame(&["\r\x1b[K[\x1b[0;1;31m*\x1b[0m     ] A start job is running for dev-disk (5s / 1min 30s)"]);
-        assert_eq!(r[0].text, "[*     ] A start job is running for dev-disk (5s / 1min 30s)");
+        assert_eq!(
+            r[0].text,
+            "[*     ] A start job is running for dev-disk (5s / 1min 30s)"
+        );
     }
 
     #[test]
     fn journal_json() {
-        let r = frame(&[r#"{"MESSAGE":"Linux version 6.1","_TRANSPORT":"kernel","_SOURCE_MONOTONIC_TIMESTAMP":"1500000","__REALTIME_TIMESTAMP":"1711543725000000"}"#]);
+        let r = frame(&[
+            r#"{"MESSAGE":"Linux version 6.1","_TRANSPORT":"kernel","_SOURCE_MONOTONIC_TIMESTAMP":"1500000","__REALTIME_TIMESTAMP":"1711543725000000"}"#,
+        ]);
         assert_eq!(r[0].text, "Linux version 6.1");
         assert_eq!(r[0].uptime, Some(1.5));
         assert_eq!(r[0].wall.unwrap().iso(), "2024-03-27T12:48:45Z");

@@ -140,12 +140,11 @@ pub fn open(path: &str) -> Result<Opened, InputError> {
             xz2::bufread::XzDecoder::new_multi_decoder(buffered),
         )),
         Compression::Zstd => {
-            let dec = zstd::stream::read::Decoder::with_buffer(buffered).map_err(|e| {
-                InputError::Io {
+            let dec =
+                zstd::stream::read::Decoder::with_buffer(buffered).map_err(|e| InputError::Io {
                     path: path.to_string(),
                     source: e,
-                }
-            })?;
+                })?;
             Box::new(BufReader::with_capacity(256 * 1024, dec))
         }
     };

@@ -7,7 +7,11 @@ use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "ktriage", version, about = "Why did this Linux machine crash or hang?")]
+#[command(
+    name = "ktriage",
+    version,
+    about = "Why did this Linux machine crash or hang?"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -82,7 +86,11 @@ fn parse_tz(s: &str) -> Result<i32, String> {
         return Err(err());
     }
     let h: i32 = digits[..2].parse().map_err(|_| err())?;
-    let m: i32 = if digits.len() == 4 { digits[2..].parse().map_err(|_| err())? } else { 0 };
+    let m: i32 = if digits.len() == 4 {
+        digits[2..].parse().map_err(|_| err())?
+    } else {
+        0
+    };
     if h > 14 || m > 59 {
         return Err(err());
     }

@@ -25,6 +25,8 @@ pub enum Role {
     Start(ReportKind),
     /// Part of an open report of one of the listed kinds (in its header); otherwise starts one.
     ContinueOr(&'static [ReportKind], ReportKind),
+    /// Part of an open report of one of the listed kinds (anywhere in it); otherwise starts one.
+    Part(&'static [ReportKind], ReportKind),
     /// Starts a register/stack dump when no report is open (its trigger line is lost).
     Orphan,
     /// Ends the open report (line included).
@@ -96,7 +98,7 @@ const WARNING_UNLESS: &[&str] = &[
     "EXT4-FS",
     "uses deprecated v2 capabilities",
     "uses wireless extensions",
-    ") WARNING",
+    "XFS (",
 ];
 
 const BUG_UNLESS: &[&str] = &["BUG: no syscalls can create resource"];
@@ -113,12 +115,23 @@ const INFO_UNLESS: &[&str] = &[
     "_INFO:",
 ];
 
-/// The report-marker table.
+/// The report-marker table. When several markers match one line, the first listed wins.
 pub static MARKERS: &[Marker] = &[
+    // Ends (before the starts they contain: `---[ end Kernel panic - not syncing`).
+    m("---[ end Kernel panic", At::Anywhere, Role::End),
+    m("---[ end trace", At::Anywhere, Role::End),
     // Oopses.
     m("BUG: unable to handle", At::Word, Role::Start(K::Oops)),
-    m("BUG: kernel NULL pointer dereference", At::Word, Role::Start(K::Oops)),
-    m("Unable to handle kernel", At::Anywhere, Role::Start(K::Oops)),
+    m(
+        "BUG: kernel NULL pointer dereference",
+        At::Word,
+        Role::Start(K::Oops),
+    ),
+    m(
+        "Unable to handle kernel",
+        At::Anywhere,
+        Role::Start(K::Oops),
+    ),
     mu(
         "general protection fault",
         At::Anywhere,
@@ -127,10 +140,34 @@ pub static MARKERS: &[Marker] = &[
     ),
     m("stack segment: ", At::Anywhere, Role::Start(K::Oops)),
     m("PANIC: double fault", At::Anywhere, Role::Start(K::Oops)),
-    m("divide error: ", At::Anywhere, Role::ContinueOr(OOPS_BUG, K::Oops)),
-    mu("invalid opcode: ", At::Anywhere, Role::ContinueOr(OOPS_BUG, K::Oops), &["traps:"]),
-    mu("int3: ", At::Anywhere, Role::ContinueOr(OOPS_BUG, K::Oops), &["traps:"]),
-    m("Internal error: ", At::Anywhere, Role::ContinueOr(OOPS_BUG, K::Oops)),
+    m("Bad mode in ", At::Anywhere, Role::Start(K::Oops)),
+    m(
+        "Insufficient stack space to handle exception",
+        At::Anywhere,
+        Role::Start(K::Bug),
+    ),
+    m(
+        "divide error: ",
+        At::Anywhere,
+        Role::ContinueOr(OOPS_BUG, K::Oops),
+    ),
+    mu(
+        "invalid opcode: ",
+        At::Anywhere,
+        Role::ContinueOr(OOPS_BUG, K::Oops),
+        &["traps:"],
+    ),
+    mu(
+        "int3: ",
+        At::Anywhere,
+        Role::ContinueOr(OOPS_BUG, K::Oops),
+        &["traps:"],
+    ),
+    m(
+        "Internal error: ",
+        At::Anywhere,
+        Role::ContinueOr(OOPS_BUG, K::Oops),
+    ),
     m("Unhandled fault:", At::Anywhere, Role::Start(K::Oops)),
     m("Alignment trap:", At::Anywhere, Role::Start(K::Oops)),
     m("Oops: ", At::Start, Role::ContinueOr(OOPS_BUG, K::Oops)),
@@ -143,7 +180,11 @@ pub static MARKERS: &[Marker] = &[
     m("UBSAN:", At::Word, Role::Start(K::Ubsan)),
     m("BUG: soft lockup", At::Word, Role::Start(K::SoftLockup)),
     m("BUG: memory leak", At::Word, Role::Start(K::MemoryLeak)),
-    m("unreferenced object 0x", At::Start, Role::ContinueOr(&[K::MemoryLeak], K::MemoryLeak)),
+    m(
+        "unreferenced object 0x",
+        At::Start,
+        Role::Part(&[K::MemoryLeak], K::MemoryLeak),
+    ),
     m("BUG: spinlock", At::Word, Role::Start(K::Lockdep)),
     m("BUG: rwlock", At::Word, Role::Start(K::Lockdep)),
     m("BUG: held lock freed", At::Word, Role::Start(K::Lockdep)),
@@ -154,49 +195,203 @@ pub static MARKERS: &[Marker] = &[
     m("Kernel BUG", At::Anywhere, Role::Start(K::Bug)),
     m("BUG kmalloc-", At::Anywhere, Role::Start(K::Bug)),
     // Lockdep.
-    m("WARNING: possible circular locking dependency", At::Word, Role::Start(K::Lockdep)),
-    m("WARNING: possible recursive locking", At::Word, Role::Start(K::Lockdep)),
-    m("WARNING: possible irq lock inversion", At::Word, Role::Start(K::Lockdep)),
-    m("WARNING: inconsistent lock state", At::Word, Role::Start(K::Lockdep)),
-    m("WARNING: suspicious RCU usage", At::Word, Role::Start(K::Lockdep)),
-    m("WARNING: bad unlock balance", At::Word, Role::Start(K::Lockdep)),
-    m("WARNING: held lock freed", At::Word, Role::Start(K::Lockdep)),
-    m("WARNING: Nested lock was not taken", At::Word, Role::Start(K::Lockdep)),
-    m("WARNING: lock held when returning", At::Word, Role::Start(K::Lockdep)),
-    ma("WARNING: ", At::Word, Role::Start(K::Lockdep), "still has locks held"),
-    ma("WARNING: ", At::Word, Role::Start(K::Lockdep), "lock order detected"),
-    m("INFO: possible circular locking", At::Word, Role::Start(K::Lockdep)),
-    m("INFO: possible recursive locking", At::Word, Role::Start(K::Lockdep)),
-    m("INFO: inconsistent lock state", At::Word, Role::Start(K::Lockdep)),
-    m("INFO: trying to register non-static key", At::Word, Role::Start(K::Lockdep)),
-    m("INFO: suspicious RCU usage", At::Word, Role::Start(K::Lockdep)),
-    mu("WARNING:", At::Word, Role::Start(K::Warning), WARNING_UNLESS),
+    m(
+        "WARNING: possible circular locking dependency",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    m(
+        "WARNING: possible recursive locking",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    m(
+        "WARNING: possible irq lock inversion",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    m(
+        "WARNING: inconsistent lock state",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    m(
+        "WARNING: suspicious RCU usage",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    m(
+        "WARNING: bad unlock balance",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    m(
+        "WARNING: held lock freed",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    m(
+        "WARNING: Nested lock was not taken",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    m(
+        "WARNING: lock held when returning",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    ma(
+        "WARNING: ",
+        At::Word,
+        Role::Start(K::Lockdep),
+        "still has locks held",
+    ),
+    ma(
+        "WARNING: ",
+        At::Word,
+        Role::Start(K::Lockdep),
+        "lock order detected",
+    ),
+    m(
+        "INFO: possible circular locking",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    m(
+        "INFO: possible recursive locking",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    m(
+        "INFO: inconsistent lock state",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    m(
+        "INFO: possible irq lock inversion",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    ma(
+        "INFO: ",
+        At::Word,
+        Role::Start(K::Lockdep),
+        "lock order detected",
+    ),
+    m(
+        "INFO: trying to register non-static key",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    m(
+        "INFO: suspicious RCU usage",
+        At::Word,
+        Role::Start(K::Lockdep),
+    ),
+    mu(
+        "WARNING:",
+        At::Word,
+        Role::Start(K::Warning),
+        WARNING_UNLESS,
+    ),
     // Hangs and stalls.
-    ma("detected stall", At::Anywhere, Role::Start(K::RcuStall), "rcu"),
-    ma("detected expedited stall", At::Anywhere, Role::Start(K::RcuStall), "rcu"),
-    ma("blocked for more than", At::Anywhere, Role::Start(K::HungTask), "INFO: task"),
-    ma("can't die for more than", At::Anywhere, Role::Start(K::HungTask), "INFO: task"),
-    m("detected hard LOCKUP", At::Anywhere, Role::Start(K::HardLockup)),
+    ma(
+        "detected stall",
+        At::Anywhere,
+        Role::Start(K::RcuStall),
+        "rcu",
+    ),
+    ma(
+        "detected expedited stall",
+        At::Anywhere,
+        Role::Start(K::RcuStall),
+        "rcu",
+    ),
+    ma(
+        "blocked for more than",
+        At::Anywhere,
+        Role::Start(K::HungTask),
+        "INFO: task",
+    ),
+    ma(
+        "can't die for more than",
+        At::Anywhere,
+        Role::Start(K::HungTask),
+        "INFO: task",
+    ),
+    m(
+        "detected hard LOCKUP",
+        At::Anywhere,
+        Role::Start(K::HardLockup),
+    ),
     mu("INFO:", At::Start, Role::Start(K::Bug), INFO_UNLESS),
+    m(
+        "unregister_netdevice: waiting for",
+        At::Anywhere,
+        Role::Start(K::Bug),
+    ),
+    m(
+        "VFS: Close: file count is 0",
+        At::Anywhere,
+        Role::Start(K::Bug),
+    ),
+    m(
+        "VFS: Busy inodes after unmount",
+        At::Anywhere,
+        Role::Start(K::Bug),
+    ),
     // Panic.
-    m("Kernel panic - not syncing", At::Anywhere, Role::Start(K::Panic)),
-    m("---[ end Kernel panic", At::Anywhere, Role::End),
-    m("---[ end trace", At::Anywhere, Role::End),
+    m(
+        "Kernel panic - not syncing",
+        At::Anywhere,
+        Role::Start(K::Panic),
+    ),
+    m("trusty: panic", At::Anywhere, Role::Start(K::Panic)),
+    m("rust_kernel: panicked", At::Anywhere, Role::Start(K::Panic)),
     // OOM.
     m("invoked oom-killer:", At::Anywhere, Role::Start(K::Oom)),
-    m("Out of memory: Kill", At::Start, Role::ContinueOr(OOM_ONLY, K::Oom)),
-    m("Out of memory and no killable", At::Start, Role::ContinueOr(OOM_ONLY, K::Oom)),
-    m("Memory cgroup out of memory:", At::Start, Role::ContinueOr(OOM_ONLY, K::Oom)),
+    m(
+        "Out of memory: Kill",
+        At::Start,
+        Role::Part(OOM_ONLY, K::Oom),
+    ),
+    m(
+        "Out of memory and no killable",
+        At::Start,
+        Role::Part(OOM_ONLY, K::Oom),
+    ),
+    m(
+        "Memory cgroup out of memory:",
+        At::Start,
+        Role::Part(OOM_ONLY, K::Oom),
+    ),
     // Hardware errors.
-    m("[Hardware Error]:", At::Anywhere, Role::ContinueOr(&[K::HardwareError], K::HardwareError)),
-    m("Machine check events logged", At::Anywhere, Role::Start(K::HardwareError)),
-    ma("EDAC ", At::Start, Role::ContinueOr(&[K::HardwareError], K::HardwareError), " error"),
+    m(
+        "[Hardware Error]:",
+        At::Anywhere,
+        Role::Part(&[K::HardwareError], K::HardwareError),
+    ),
+    m(
+        "Machine check events logged",
+        At::Anywhere,
+        Role::Start(K::HardwareError),
+    ),
+    ma(
+        "EDAC ",
+        At::Start,
+        Role::Part(&[K::HardwareError], K::HardwareError),
+        " error",
+    ),
     // Dumps.
-    m("NMI backtrace for cpu", At::Start, Role::Start(K::NmiBacktrace)),
+    m(
+        "NMI backtrace for cpu",
+        At::Start,
+        Role::Start(K::NmiBacktrace),
+    ),
     m("sysrq: Show", At::Start, Role::Start(K::SysrqDump)),
     m("SysRq : Show", At::Start, Role::Start(K::SysrqDump)),
     // Orphan register/stack dumps (trigger line lost).
-    m("CPU: ", At::Start, Role::Orphan),
+    ma("CPU: ", At::Start, Role::Orphan, "PID: "),
     m("pc : ", At::Start, Role::Orphan),
     m("PC is at ", At::Start, Role::Orphan),
     m("RIP: ", At::Start, Role::Orphan),
@@ -267,6 +462,18 @@ pub static EVENTS: &[EventPattern] = &[
     e("[Hardware Error]", E::HardwareErrorLine),
 ];
 
+/// Messages the kernel prints with a `dump_stack()` that are not crashes (fault injection,
+/// allocation-failure and duplicate-name notices): the stack dump after them is not a report.
+pub static QUIET_DUMP_TRIGGERS: &[&str] = &[
+    "FAULT_INJECTION: forcing a failure",
+    "FAULT_FLAG_ALLOW_RETRY missing",
+    "vmalloc: allocation failure",
+    "sysfs: cannot create duplicate filename",
+    "unchecked MSR access error",
+    "kobject_add_internal failed",
+    "Not enough msr switch entries",
+];
+
 /// What a needle in the combined automaton refers to.
 #[derive(Debug, Clone, Copy)]
 pub enum Hit {
@@ -274,6 +481,8 @@ pub enum Hit {
     Marker(usize),
     /// Index into [`EVENTS`].
     Event(usize),
+    /// Index into [`QUIET_DUMP_TRIGGERS`].
+    QuietDump(usize),
 }
 
 /// Combined automaton over both tables, with the meaning of each pattern id.
@@ -296,6 +505,10 @@ pub static VOCAB: LazyLock<Vocabulary> = LazyLock::new(|| {
         needles.push(ev.needle);
         hits.push(Hit::Event(i));
     }
+    for (i, q) in QUIET_DUMP_TRIGGERS.iter().enumerate() {
+        needles.push(q);
+        hits.push(Hit::QuietDump(i));
+    }
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
@@ -311,7 +524,5 @@ pub fn marker_applies(mk: &Marker, text: &str, pos: usize) -> bool {
         At::Start => text[..pos].bytes().all(|b| b == b' ' || b == b'\t'),
         At::Word => pos == 0 || !text.as_bytes()[pos - 1].is_ascii_alphanumeric(),
     };
-    ok_at
-        && mk.unless.iter().all(|u| !text.contains(u))
-        && mk.also.is_none_or(|a| text.contains(a))
+    ok_at && mk.unless.iter().all(|u| !text.contains(u)) && mk.also.is_none_or(|a| text.contains(a))
 }

@@ -55,10 +55,7 @@ re!(
     RCU_CPU_RE,
     r"^\s*(\d+)-[.\w]{3,5}:\s*\((\d+) ticks this GP\)(?:.*?fqs=(\d+))?"
 );
-re!(
-    RCU_CPU_ANY_RE,
-    r"^\s*(\d+)-[.\w]{3,5}:\s*\(([^)]*)\)"
-);
+re!(RCU_CPU_ANY_RE, r"^\s*(\d+)-[.\w]{3,5}:\s*\(([^)]*)\)");
 re!(
     RCU_T_RE,
     r"\(?(?:detected by (\d+), )?t=(\d+) jiffies,? g=(-?\d+),? q=(\d+)"
@@ -76,12 +73,12 @@ re!(
     r"WARNING: CPU: (\d+) PID: (\d+) at (\S+)(?: (\S+))?"
 );
 re!(PROCESS_RE, r"^Process (.+) \(pid: (\d+), stack limit");
-re!(
-    TASK_LINE_RE,
-    r"^task:(\S+)\s+state:\s*(\S+).*?pid:\s*(\d+)"
-);
+re!(TASK_LINE_RE, r"^task:(\S+)\s+state:\s*(\S+).*?pid:\s*(\d+)");
 re!(PF_CODE_RE, r"#PF: error_code\((0x[0-9a-f]+)\)");
-re!(OOPS_LINE_RE, r"(?:Oops|Internal error: Oops):? (?:- \w+ )?([0-9a-fA-F]+) \[#(\d+)\]\s*(.*)");
+re!(
+    OOPS_LINE_RE,
+    r"(?:Oops|Internal error: Oops):? (?:- \w+ )?([0-9a-fA-F]+) \[#(\d+)\]\s*(.*)"
+);
 re!(ESR_RE, r"ESR = (0x[0-9a-fA-F]+)");
 re!(NMI_CPU_RE, r"NMI backtrace for cpu (\d+)");
 re!(OOM_COMM_RE, r"^(.+?) invoked oom-killer:");
@@ -112,8 +109,14 @@ const IRQ_ENTRY: &[&str] = &[
     "irq_exit_rcu",
 ];
 /// Functions that run softirqs.
-const SOFTIRQ_RUNNERS: &[&str] = &["__do_softirq", "do_softirq", "__softirqentry_text_start", "handle_softirqs"];
-/// Exception-entry functions (faults, traps).
+const SOFTIRQ_RUNNERS: &[&str] = &[
+    "__do_softirq",
+    "do_softirq",
+    "__softirqentry_text_start",
+    "handle_softirqs",
+];
+/// Exception-entry functions (faults, traps). EL0 syscall entries (`el0t_64_sync`, `el0_svc`)
+/// are not here: a system call runs in task context.
 const EXCEPTION_ENTRY: &[&str] = &[
     "el1_sync",
     "el1h_64_sync",
@@ -121,11 +124,8 @@ const EXCEPTION_ENTRY: &[&str] = &[
     "el1_abort",
     "el1_da",
     "el1_ia",
-    "el0_sync",
     "el0_da",
     "el0_ia",
-    "el0t_64_sync",
-    "el0t_64_sync_handler",
     "__dabt_svc",
     "__dabt_usr",
     "asm_exc_page_fault",
@@ -226,7 +226,28 @@ impl ReportBuilder {
         };
         b.feed_line(rec);
         b.parse_headline(rec.text.trim());
+        if kind == ReportKind::RegisterDump {
+            b.parse_body(rec.text.trim(), rec);
+        }
         b
+    }
+
+    /// Whether an orphan body line `n` records after this report stopped continues it: a
+    /// report interrupted by a stray line before its trace (syslog splitting a long line), or
+    /// the register block x86 prints again right after `---[ end trace`.
+    pub fn resumable_by(&self, t: &str, n: u32) -> bool {
+        if self.closed {
+            n == 0
+                && self.report.ip.is_some()
+                && (t.starts_with("RIP: ") || t.starts_with("pc : ") || t.starts_with("EIP: "))
+        } else {
+            n <= 3 && self.report.frames.is_empty()
+        }
+    }
+
+    /// Reopens a report that an end marker closed.
+    pub fn reopen(&mut self) {
+        self.closed = false;
     }
 
     /// Kind of the report being built.
@@ -260,8 +281,8 @@ impl ReportBuilder {
             }
         }
         let t = rec.text.trim();
-        if t.is_empty() {
-            return true;
+        if t.is_empty() || self.report.kind == ReportKind::SysrqDump {
+            return self.header_lines < MAX_REPORT_LINES * 4;
         }
         if is_body_line(t) {
             return true;
@@ -353,10 +374,8 @@ impl ReportBuilder {
                 if let Some(c) = HUNG_RE.captures(t) {
                     r.comm = Some(c[1].to_string());
                     r.pid = c[2].parse().ok();
-                    r.decoded.blocked_seconds = c
-                        .get(3)
-                        .or(c.get(4))
-                        .and_then(|m| m.as_str().parse().ok());
+                    r.decoded.blocked_seconds =
+                        c.get(3).or(c.get(4)).and_then(|m| m.as_str().parse().ok());
                 }
             }
             ReportKind::RcuStall => {
@@ -404,7 +423,10 @@ impl ReportBuilder {
             }
             _ => {}
         }
-        if matches!(r.kind, ReportKind::Oops | ReportKind::Kasan | ReportKind::Kfence | ReportKind::Bug) {
+        if matches!(
+            r.kind,
+            ReportKind::Oops | ReportKind::Kasan | ReportKind::Kfence | ReportKind::Bug
+        ) {
             if let Some(c) = VIRT_ADDR_RE.captures(t) {
                 r.fault_address = Some(hex_norm(&c[1]));
             }
@@ -506,9 +528,12 @@ impl ReportBuilder {
             }
             _ => {}
         }
-        if t.contains("ticks this GP") || RCU_CPU_ANY_RE.is_match(t) && self.report.kind == ReportKind::RcuStall {
-            self.parse_rcu_cpu(t);
-            return;
+        if self.report.kind == ReportKind::RcuStall {
+            let r = t.strip_prefix("rcu:").map(str::trim_start).unwrap_or(t);
+            if RCU_CPU_ANY_RE.is_match(r) {
+                self.parse_rcu_cpu(r);
+                return;
+            }
         }
         if self.report.kind == ReportKind::RcuStall && t.contains("t=") && t.contains("jiffies") {
             self.parse_rcu_t(t);
@@ -531,9 +556,7 @@ impl ReportBuilder {
                 let _ = c;
             }
         }
-        if self.report.fault_address.is_none()
-            && matches!(self.report.kind, ReportKind::Oops)
-        {
+        if self.report.fault_address.is_none() && matches!(self.report.kind, ReportKind::Oops) {
             if let Some(c) = VIRT_ADDR_RE.captures(t) {
                 self.report.fault_address = Some(hex_norm(&c[1]));
             }
@@ -544,7 +567,10 @@ impl ReportBuilder {
             self.parse_registers(t);
             return;
         }
-        if let Some(rest) = t.strip_prefix("EIP: ").or_else(|| t.strip_prefix("EIP is at ")) {
+        if let Some(rest) = t
+            .strip_prefix("EIP: ")
+            .or_else(|| t.strip_prefix("EIP is at "))
+        {
             self.vote(Arch::I386);
             if t.starts_with("EIP is at ") {
                 if self.report.ip.is_none() {
@@ -589,14 +615,19 @@ impl ReportBuilder {
         if t.starts_with("pstate: ") {
             if let Some(v) = t[8..].split_whitespace().next().and_then(decode::parse_hex) {
                 self.report.decoded.pstate = Some(decode::decode_pstate(v));
-                self.report.registers.insert("pstate".into(), format!("0x{v:08x}"));
+                self.report
+                    .registers
+                    .insert("pstate".into(), format!("0x{v:08x}"));
             }
             self.vote(Arch::Arm64);
             return;
         }
         if t.starts_with("NIP:") || t.starts_with("NIP [") || t.starts_with("MSR:") {
             self.vote(Arch::Ppc64);
-            if let Some(loc) = LOC_RE.captures(t).and_then(|c| parse_location(c.get(0)?.as_str())) {
+            if let Some(loc) = LOC_RE
+                .captures(t)
+                .and_then(|c| parse_location(c.get(0)?.as_str()))
+            {
                 if t.starts_with("NIP [") {
                     self.report.ip = Some(loc);
                 }
@@ -749,7 +780,11 @@ impl ReportBuilder {
                 }
             }
             let flags = after_t[..flags_end].trim();
-            r.taint = Some(decode::decode_taint(if flags.is_empty() { "" } else { flags }));
+            r.taint = Some(decode::decode_taint(if flags.is_empty() {
+                ""
+            } else {
+                flags
+            }));
             release_from = &after_t[flags_end..];
         }
         if let Some(rel) = release_from
@@ -792,13 +827,14 @@ impl ReportBuilder {
         let mut fault = None;
         let mut unit = 1u8;
         for (i, tok) in s.split_whitespace().enumerate() {
-            let (core, marked) = if let Some(x) = tok.strip_prefix('<').and_then(|x| x.strip_suffix('>')) {
-                (x, true)
-            } else if let Some(x) = tok.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
-                (x, true)
-            } else {
-                (tok, false)
-            };
+            let (core, marked) =
+                if let Some(x) = tok.strip_prefix('<').and_then(|x| x.strip_suffix('>')) {
+                    (x, true)
+                } else if let Some(x) = tok.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+                    (x, true)
+                } else {
+                    (tok, false)
+                };
             if core.is_empty() || !core.bytes().all(|c| c.is_ascii_hexdigit()) {
                 if core.starts_with("Unable") || core.starts_with("Bad") {
                     break;
@@ -897,7 +933,9 @@ impl ReportBuilder {
         self.vote(arch);
         // `0010:func+0x1/0x2`, `0010:[<addr>] [<addr>] func+..`, `[<addr>] func+..`, `0033:0x7f..`
         let s = rest;
-        let loc = LOC_RE.captures(s).and_then(|c| parse_location(c.get(0)?.as_str()));
+        let loc = LOC_RE
+            .captures(s)
+            .and_then(|c| parse_location(c.get(0)?.as_str()));
         let addr = s
             .split(|c: char| c == '<' || c == '>' || c == '[' || c == ']' || c == ':' || c == ' ')
             .find(|w| w.len() >= 8 && w.bytes().all(|c| c.is_ascii_hexdigit()))
@@ -985,7 +1023,10 @@ fn arch_from_frames(frames: &[Frame]) -> Option<Arch> {
         if n.starts_with("el1") || n.starts_with("el0") || n == "gic_handle_irq" {
             return Some(Arch::Arm64);
         }
-        if n.starts_with("entry_SYSCALL_64") || n.starts_with("asm_sysvec") || n.starts_with("__x64_") {
+        if n.starts_with("entry_SYSCALL_64")
+            || n.starts_with("asm_sysvec")
+            || n.starts_with("__x64_")
+        {
             return Some(Arch::X86_64);
         }
         if n.starts_with("__irq_svc") || n.starts_with("ret_fast_syscall") {
@@ -1041,7 +1082,10 @@ fn context_marker(t: &str) -> Option<FrameContext> {
 }
 
 fn is_register_name(s: &str) -> bool {
-    matches!(s, "RIP" | "EIP" | "IP" | "pc" | "lr" | "NIP" | "LR" | "epc" | "ra")
+    matches!(
+        s,
+        "RIP" | "EIP" | "IP" | "pc" | "lr" | "NIP" | "LR" | "epc" | "ra"
+    )
 }
 
 fn looks_like_frame(t: &str) -> bool {
@@ -1056,7 +1100,10 @@ fn looks_like_register_line(t: &str) -> bool {
         Some(c) => c,
         None => return false,
     };
-    colon > 0 && b[..colon].iter().all(|c| c.is_ascii_alphanumeric() || *c == b' ' || *c == b'_')
+    colon > 0
+        && b[..colon]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b' ' || *c == b'_')
 }
 
 /// Parses `func+0x1c/0x40 [mod]` (also `func+0x1c`, `[<addr>] func+..`).
@@ -1106,26 +1153,164 @@ pub fn record_time(rec: &Record) -> Option<Time> {
 }
 
 static BODY_PREFIXES: &[&str] = &[
-    "CPU: ", "Hardware name", "Workqueue:", "RIP:", "RIP ", "RSP:", "RSP ", "RAX:", "RDX:", "RBP:",
-    "R10:", "R13:", "FS:", "CS:", "CR2:", "CR0:", "DR0:", "DR3:", "DR6:", "EIP:", "EIP is at",
-    "EAX:", "ESI:", "DS:", "IP:", "pc :", "lr :", "sp :", "pstate:", "PC is at", "LR is at",
-    "Flags:", "Control:", "Call Trace:", "Call trace:", "Backtrace:", "Code:", "Modules linked in",
-    "Stack:", "Process ", "task:", "Mem abort info:", "ESR =", "EC =", "Exception class", "SET =",
-    "EA =", "FSC =", "Data abort info:", "ISV =", "CM =", "Access size", "user pgtable",
-    "swapper pgtable", "Internal error:", "Oops", "PGD ", "P4D ", "PUD ", "PMD ", "*pdpt", "*pde",
-    "*pgd", "pgd = ", "Exception stack(", "<IRQ>", "</IRQ>", "<TASK>", "</TASK>", "<NMI>",
-    "</NMI>", "<EOI>", "<SOFTIRQ>", "</SOFTIRQ>", "<#", "---[ end", "Kernel Offset:",
-    "Sending NMI", "irq event stamp", "hardirqs last", "softirqs last", "(stack is not available)",
-    "Task dump for CPU", "rcu:", "(t=", "(detected by", "#PF:", "#GP", "SS:ESP", "RSP <",
-    "lr : ", "epc :", "ra :", "gp :", "t0 :", "s0 :", "a0 :", "a2 :", "a4 :", "a6 :", "s2 :",
-    "s4 :", "s6 :", "s8 :", "s10:", "t3 :", "t5 :", "status:", "NIP:", "NIP [", "LR [", "MSR:",
-    "CFAR:", "GPR", "REGS:", "--- interrupt:", "Instruction dump:", "Krnl PSW", "Krnl GPRS",
-    "Krnl Code", "Last Breaking-Event-Address", "note:", "Showing all locks", "INFO: lockdep",
-    "lock(", "*** DEADLOCK ***", "#0:", "#1:", "#2:", "#3:", "other info that might",
-    "stack backtrace:", "KASAN: ", "Disabling lock debugging", "Unable to handle kernel",
-    "[Hardware Error]", "ORIG_RAX", "RBX:", "R08:", "R11:", "R14:", "ES:", "GS:", "knlGS",
-    "DR1:", "DR2:", "DR7:", "CR3:", "CR4:", "PKRU:", "ECX:", "EDX:", "EBP:", "ESP:", "EDI:",
-    "EFLAGS:", "SS:", "DR",
+    "CPU: ",
+    "Hardware name",
+    "Workqueue:",
+    "RIP:",
+    "RIP ",
+    "RSP:",
+    "RSP ",
+    "RAX:",
+    "RDX:",
+    "RBP:",
+    "R10:",
+    "R13:",
+    "FS:",
+    "CS:",
+    "CR2:",
+    "CR0:",
+    "DR0:",
+    "DR3:",
+    "DR6:",
+    "EIP:",
+    "EIP is at",
+    "EAX:",
+    "ESI:",
+    "DS:",
+    "IP:",
+    "pc :",
+    "lr :",
+    "sp :",
+    "pstate:",
+    "PC is at",
+    "LR is at",
+    "Flags:",
+    "Control:",
+    "Call Trace:",
+    "Call trace:",
+    "Backtrace:",
+    "Code:",
+    "Modules linked in",
+    "Stack:",
+    "Process ",
+    "task:",
+    "Mem abort info:",
+    "ESR =",
+    "EC =",
+    "Exception class",
+    "SET =",
+    "EA =",
+    "FSC =",
+    "Data abort info:",
+    "ISV =",
+    "CM =",
+    "Access size",
+    "user pgtable",
+    "swapper pgtable",
+    "Internal error:",
+    "Oops",
+    "PGD ",
+    "P4D ",
+    "PUD ",
+    "PMD ",
+    "*pdpt",
+    "*pde",
+    "*pgd",
+    "pgd = ",
+    "Exception stack(",
+    "<IRQ>",
+    "</IRQ>",
+    "<TASK>",
+    "</TASK>",
+    "<NMI>",
+    "</NMI>",
+    "<EOI>",
+    "<SOFTIRQ>",
+    "</SOFTIRQ>",
+    "<#",
+    "---[ end",
+    "Kernel Offset:",
+    "Sending NMI",
+    "irq event stamp",
+    "hardirqs last",
+    "softirqs last",
+    "(stack is not available)",
+    "Task dump for CPU",
+    "rcu:",
+    "(t=",
+    "(detected by",
+    "#PF:",
+    "#GP",
+    "SS:ESP",
+    "RSP <",
+    "lr : ",
+    "epc :",
+    "ra :",
+    "gp :",
+    "t0 :",
+    "s0 :",
+    "a0 :",
+    "a2 :",
+    "a4 :",
+    "a6 :",
+    "s2 :",
+    "s4 :",
+    "s6 :",
+    "s8 :",
+    "s10:",
+    "t3 :",
+    "t5 :",
+    "status:",
+    "NIP:",
+    "NIP [",
+    "LR [",
+    "MSR:",
+    "CFAR:",
+    "GPR",
+    "REGS:",
+    "--- interrupt:",
+    "Instruction dump:",
+    "Krnl PSW",
+    "Krnl GPRS",
+    "Krnl Code",
+    "Last Breaking-Event-Address",
+    "note:",
+    "Showing all locks",
+    "INFO: lockdep",
+    "lock(",
+    "*** DEADLOCK ***",
+    "#0:",
+    "#1:",
+    "#2:",
+    "#3:",
+    "other info that might",
+    "stack backtrace:",
+    "KASAN: ",
+    "Disabling lock debugging",
+    "Unable to handle kernel",
+    "[Hardware Error]",
+    "ORIG_RAX",
+    "RBX:",
+    "R08:",
+    "R11:",
+    "R14:",
+    "ES:",
+    "GS:",
+    "knlGS",
+    "DR1:",
+    "DR2:",
+    "DR7:",
+    "CR3:",
+    "CR4:",
+    "PKRU:",
+    "ECX:",
+    "EDX:",
+    "EBP:",
+    "ESP:",
+    "EDI:",
+    "EFLAGS:",
+    "SS:",
+    "DR",
 ];
 
 /// Lines that belong to the body of any report (registers, frames, trace markers...).
@@ -1167,11 +1352,34 @@ pub fn is_body_line(t: &str) -> bool {
 
 fn is_sanitizer_body(t: &str) -> bool {
     const P: &[&str] = &[
-        "Allocated by", "Freed by", "Last potentially", "Second to last", "The buggy address",
-        "The rest", "Memory state around", "page:", "flags:", "raw:", "page dumped", "head:",
-        "==================", "Uninit was", "Local variable", "Bytes ", "CPU: ", "Memory access",
-        "value changed", "read to", "write to", "Reported by", "backtrace", "comm ", "hex dump",
-        "unreferenced object", "kasan_", "ORIG_RAX",
+        "Allocated by",
+        "Freed by",
+        "Last potentially",
+        "Second to last",
+        "The buggy address",
+        "The rest",
+        "Memory state around",
+        "page:",
+        "flags:",
+        "raw:",
+        "page dumped",
+        "head:",
+        "==================",
+        "Uninit was",
+        "Local variable",
+        "Bytes ",
+        "CPU: ",
+        "Memory access",
+        "value changed",
+        "read to",
+        "write to",
+        "Reported by",
+        "backtrace",
+        "comm ",
+        "hex dump",
+        "unreferenced object",
+        "kasan_",
+        "ORIG_RAX",
     ];
     P.iter().any(|p| t.starts_with(p)) || t.starts_with('>') || t.starts_with("  ")
 }
@@ -1189,7 +1397,8 @@ mod tests {
         assert_eq!(l.module.as_deref(), Some("kpgen_kbox"));
         let l = parse_location("0010:smp_call_function_many+0x21d/0x280").unwrap();
         assert_eq!(l.function, "smp_call_function_many");
-        let l = parse_location("[<ffffffffffc04b2050>] ll_timer_callback+0x20/0x30 [llaolao]").unwrap();
+        let l =
+            parse_location("[<ffffffffffc04b2050>] ll_timer_callback+0x20/0x30 [llaolao]").unwrap();
         assert_eq!(l.function, "ll_timer_callback");
         assert_eq!(l.module.as_deref(), Some("llaolao"));
         assert_eq!(l.address.as_deref(), Some("0xffffffffffc04b2050"));
@@ -1206,10 +1415,16 @@ mod tests {
             reliable: true,
             context: FrameContext::Task,
         };
-        let mut fr: Vec<Frame> = ["__do_softirq", "irq_exit", "gic_handle_irq", "el1_irq", "arch_cpu_idle"]
-            .iter()
-            .map(|n| mk(n))
-            .collect();
+        let mut fr: Vec<Frame> = [
+            "__do_softirq",
+            "irq_exit",
+            "gic_handle_irq",
+            "el1_irq",
+            "arch_cpu_idle",
+        ]
+        .iter()
+        .map(|n| mk(n))
+        .collect();
         infer_contexts(&mut fr);
         let ctx: Vec<FrameContext> = fr.iter().map(|f| f.context).collect();
         assert_eq!(

@@ -87,9 +87,17 @@ pub fn assign_own_title(r: &mut Report) {
                 in_f("BUG: unable to handle kernel paging request")
             } else if head.contains("Internal error") {
                 in_f("Internal error")
-            } else if let Some(w) = ["divide error", "invalid opcode", "int3", "stack segment", "PANIC: double fault", "Unhandled fault", "Alignment trap"]
-                .iter()
-                .find(|w| head.contains(*w))
+            } else if let Some(w) = [
+                "divide error",
+                "invalid opcode",
+                "int3",
+                "stack segment",
+                "PANIC: double fault",
+                "Unhandled fault",
+                "Alignment trap",
+            ]
+            .iter()
+            .find(|w| head.contains(*w))
             {
                 in_f(w)
             } else {
@@ -148,15 +156,22 @@ fn cut_title(s: &str) -> String {
 
 /// Overrides the title with a syzkaller signature of the same report.
 pub fn apply_signature(r: &mut Report, sig: ktriage_syz::Signature) {
-    // A panic keeps its full reason: syzkaller shortens some (`Fatal exception`), ktriage's
-    // users search for the whole line; the syzkaller title stays as an alternative.
-    if r.kind == ReportKind::Panic && !r.title.is_empty() && r.title != sig.title && r.title.starts_with(&sig.title) {
-        let mut alts = vec![sig.title];
-        alts.extend(sig.alt_titles);
-        r.alt_titles = alts;
-        r.crash_type = sig.crash_type;
-        r.corrupted = sig.corrupted;
-        return;
+    // A panic keeps a qualifier syzkaller drops when it is words only (`Fatal exception in
+    // interrupt` is not `Fatal exception`); numbers (`exitcode=0x0000000b`) are dropped.
+    if r.kind == ReportKind::Panic {
+        if let Some(rest) = r.title.strip_prefix(sig.title.as_str()) {
+            let words_only = !rest.is_empty()
+                && rest.starts_with(' ')
+                && rest.chars().all(|c| c.is_ascii_alphabetic() || c == ' ');
+            if words_only {
+                let mut alts = vec![sig.title];
+                alts.extend(sig.alt_titles);
+                r.alt_titles = alts;
+                r.crash_type = sig.crash_type;
+                r.corrupted = sig.corrupted;
+                return;
+            }
+        }
     }
     r.title = sig.title;
     r.alt_titles = sig.alt_titles;

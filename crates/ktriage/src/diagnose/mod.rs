@@ -1,8 +1,321 @@
 //! Diagnosis: links reports and events into incidents and applies the rules.
+//!
+//! Each rule lives in its own module and turns what it recognises into [`Claim`]s: a
+//! [`Finding`] plus the reports, events and SEL records it ties together, the report it
+//! judges to be the cause, and a one-line summary. Claims that share a member end up in one
+//! incident (union-find); reports no rule explains get an incident of their own with a
+//! generic finding. Knowledge (what a soft lockup means, which sysctl makes it fatal) lives
+//! in [`knowledge`], not in the rules' control flow.
 
-use crate::model::Analysis;
+pub mod clock;
+pub mod csd_lock_wait;
+pub mod dracut;
+pub mod driver_error;
+pub mod hang;
+pub mod hardware_error;
+pub mod ipmi_bt;
+pub mod knowledge;
+pub mod log_gap;
+pub mod nested_oops;
+pub mod null_deref;
+pub mod panic_link;
+pub mod probe_failure;
+pub mod start_job;
+pub mod util;
+
+use crate::analyze::Options;
+use crate::model::*;
+use std::collections::HashMap;
+
+/// Something a claim can tie into an incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Node {
+    /// Index into `Analysis::reports`.
+    Report(usize),
+    /// Index into `Analysis::events`.
+    Event(usize),
+    /// Index into `Analysis::sel_records`.
+    Sel(usize),
+    /// Index into the claim list (every claim is a node of its own).
+    Claim(usize),
+}
+
+/// One rule's conclusion and what it links.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    /// The finding to attach.
+    pub finding: Finding,
+    /// Members tied together by this finding.
+    pub members: Vec<Node>,
+    /// Report judged to be the cause, with a weight (highest weight wins in an incident).
+    pub root: Option<(usize, u8)>,
+    /// One-line incident summary this rule proposes.
+    pub summary: Option<String>,
+    /// Summary priority and finding order (higher first).
+    pub weight: u8,
+    /// How sure the rule is.
+    pub confidence: f64,
+    /// Wall-clock time (seconds since 1970, UTC) the finding is about, when known.
+    pub at: Option<f64>,
+}
+
+impl Claim {
+    /// A claim with the given finding parts and defaults for the rest.
+    pub fn new(rule: &'static str, severity: Severity, message: String) -> Claim {
+        Claim {
+            finding: Finding {
+                rule,
+                severity,
+                message,
+                evidence: Vec::new(),
+                advice: Vec::new(),
+            },
+            members: Vec::new(),
+            root: None,
+            summary: None,
+            weight: 10,
+            confidence: 0.5,
+            at: None,
+        }
+    }
+
+    /// True when the claim ties in this node.
+    pub fn has(&self, n: Node) -> bool {
+        self.members.contains(&n)
+    }
+}
+
+/// What every rule may read.
+pub struct Ctx<'a> {
+    /// The parsed document.
+    pub a: &'a Analysis,
+    /// Analysis options (time zones).
+    pub opts: &'a Options,
+    /// Wall-clock alignment of sources.
+    pub clock: clock::Clock,
+}
+
+impl Ctx<'_> {
+    /// True when some earlier claim already ties in this node.
+    pub fn claimed(prior: &[Claim], n: Node) -> bool {
+        prior.iter().any(|c| c.has(n))
+    }
+}
 
 /// Groups reports and events into incidents and runs every diagnosis rule.
-pub fn diagnose(analysis: &mut Analysis) {
-    let _ = analysis;
+pub fn diagnose(analysis: &mut Analysis, opts: &Options) {
+    let clock = clock::Clock::new(analysis, opts);
+    let cx = Ctx {
+        a: analysis,
+        opts,
+        clock,
+    };
+    let mut claims: Vec<Claim> = Vec::new();
+    // Order matters: later rules see earlier claims (to link to them or leave their nodes).
+    type Rule = fn(&Ctx, &[Claim]) -> Vec<Claim>;
+    let rules: &[Rule] = &[
+        nested_oops::run,
+        csd_lock_wait::run,
+        panic_link::run,
+        null_deref::run,
+        probe_failure::run,
+        start_job::run,
+        dracut::run,
+        hardware_error::run,
+        log_gap::run,
+        ipmi_bt::run,
+        driver_error::run,
+    ];
+    for rule in rules {
+        let new = rule(&cx, &claims);
+        claims.extend(new);
+    }
+    let mut incidents = build_incidents(&cx, claims);
+    hang::apply(&cx, &mut incidents);
+    analysis.incidents = incidents;
+}
+
+/// Union-find over nodes.
+struct Dsu {
+    parent: Vec<usize>,
+    ids: HashMap<Node, usize>,
+    nodes: Vec<Node>,
+}
+
+impl Dsu {
+    fn new() -> Dsu {
+        Dsu {
+            parent: Vec::new(),
+            ids: HashMap::new(),
+            nodes: Vec::new(),
+        }
+    }
+    fn id(&mut self, n: Node) -> usize {
+        if let Some(&i) = self.ids.get(&n) {
+            return i;
+        }
+        let i = self.parent.len();
+        self.parent.push(i);
+        self.ids.insert(n, i);
+        self.nodes.push(n);
+        i
+    }
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+    fn union(&mut self, a: Node, b: Node) {
+        let (x, y) = (self.id(a), self.id(b));
+        let (rx, ry) = (self.find(x), self.find(y));
+        if rx != ry {
+            self.parent[ry.max(rx)] = rx.min(ry);
+        }
+    }
+}
+
+/// Reports of the same task (CPU, PID and command) in compatible boots are one story even
+/// when they come from different files (a soft lockup, then an RCU stall of the same task).
+fn same_task_links(cx: &Ctx, dsu: &mut Dsu) {
+    let rs = &cx.a.reports;
+    for i in 0..rs.len() {
+        for j in i + 1..rs.len() {
+            let (a, b) = (&rs[i], &rs[j]);
+            let same = a.cpu.is_some()
+                && a.cpu == b.cpu
+                && a.pid.is_some_and(|p| p != 0)
+                && a.pid == b.pid
+                && a.comm.is_some()
+                && a.comm == b.comm;
+            if same && util::same_boot_possible(cx.a, a, b) {
+                dsu.union(Node::Report(i), Node::Report(j));
+            }
+        }
+    }
+}
+
+fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
+    let a = cx.a;
+    // Reports no rule explains: one generic claim each.
+    // A report counts as explained by a claim that proposes a root or a summary (a driver
+    // error that merely follows a report does not explain it).
+    let mut covered = vec![false; a.reports.len()];
+    for c in &claims {
+        if c.root.is_none() && c.summary.is_none() {
+            continue;
+        }
+        for m in &c.members {
+            if let Node::Report(i) = m {
+                covered[*i] = true;
+            }
+        }
+    }
+    let mut dsu = Dsu::new();
+    same_task_links(cx, &mut dsu);
+    let mut generic_of: HashMap<usize, usize> = HashMap::new();
+    for (i, r) in a.reports.iter().enumerate() {
+        if covered[i] {
+            continue;
+        }
+        // Joined to an explained report of the same task: explained there.
+        let me = dsu.id(Node::Report(i));
+        let root = dsu.find(me);
+        let joined = (0..a.reports.len()).any(|j| {
+            covered[j] && {
+                let o = dsu.id(Node::Report(j));
+                dsu.find(o) == root
+            }
+        });
+        if joined {
+            continue;
+        }
+        match generic_of.get(&root) {
+            Some(&ci) => {
+                let c: &mut Claim = &mut claims[ci];
+                c.members.push(Node::Report(i));
+                c.finding.message.push_str(&format!(
+                    " Same task later: {} ({}, {}).",
+                    r.title,
+                    r.id,
+                    util::at_report(r)
+                ));
+                c.finding.evidence.push(util::ev_report(r));
+            }
+            None => {
+                generic_of.insert(root, claims.len());
+                claims.push(knowledge::generic_claim(r, i));
+            }
+        }
+    }
+    for (ci, c) in claims.iter().enumerate() {
+        dsu.id(Node::Claim(ci));
+        for m in &c.members {
+            dsu.union(Node::Claim(ci), *m);
+        }
+    }
+    // Components holding at least one claim.
+    let mut comps: HashMap<usize, (Vec<usize>, Vec<usize>, Vec<usize>)> = HashMap::new();
+    let nodes = dsu.nodes.clone();
+    for n in nodes {
+        let id = dsu.id(n);
+        let root = dsu.find(id);
+        let e = comps.entry(root).or_default();
+        match n {
+            Node::Report(i) => e.0.push(i),
+            Node::Event(i) => e.1.push(i),
+            Node::Claim(i) => e.2.push(i),
+            Node::Sel(_) => {}
+        }
+    }
+    let mut groups: Vec<(Vec<usize>, Vec<usize>, Vec<usize>)> =
+        comps.into_values().filter(|g| !g.2.is_empty()).collect();
+    for g in groups.iter_mut() {
+        g.0.sort_unstable();
+        g.1.sort_unstable();
+        g.2.sort_unstable();
+    }
+    // Order incidents by where they start: first report, else first event, else first claim.
+    groups.sort_by_key(|g| {
+        (
+            g.0.first().copied().unwrap_or(usize::MAX),
+            g.1.first().copied().unwrap_or(usize::MAX),
+            g.2.first().copied().unwrap_or(usize::MAX),
+        )
+    });
+    let mut out = Vec::new();
+    for (n, (reports, events, cls)) in groups.into_iter().enumerate() {
+        let mut members: Vec<&Claim> = cls.iter().map(|&i| &claims[i]).collect();
+        members.sort_by(|x, y| y.weight.cmp(&x.weight));
+        let root = members
+            .iter()
+            .filter_map(|c| c.root)
+            .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(&x.0)))
+            .map(|(i, _)| a.reports[i].id.clone());
+        let summary = members
+            .iter()
+            .find_map(|c| c.summary.clone())
+            .unwrap_or_else(|| members[0].finding.message.clone());
+        let confidence = members
+            .iter()
+            .filter(|c| c.summary.is_some())
+            .map(|c| c.confidence)
+            .fold(0.0f64, f64::max)
+            .max(members.iter().map(|c| c.confidence).fold(0.0f64, f64::max) * 0.8);
+        let mut findings: Vec<Finding> = Vec::new();
+        for c in members {
+            findings.push(c.finding.clone());
+        }
+        out.push(Incident {
+            id: format!("i{}", n + 1),
+            summary,
+            root,
+            reports: reports.iter().map(|&i| a.reports[i].id.clone()).collect(),
+            events: events.iter().map(|&i| a.events[i].id.clone()).collect(),
+            confidence: (confidence * 100.0).round() / 100.0,
+            findings,
+        });
+    }
+    out
 }

@@ -53,8 +53,12 @@ fn short_path(p: &str) -> &str {
 
 fn time_of(t: &Option<Time>) -> String {
     match t {
-        Some(Time { uptime: Some(u), .. }) => format!("{u:>10.3}"),
-        Some(Time { wall: Some(w), .. }) => format!("{:>10}", w.get(w.len().saturating_sub(8)..).unwrap_or(w)),
+        Some(Time {
+            uptime: Some(u), ..
+        }) => format!("{u:>10.3}"),
+        Some(Time { wall: Some(w), .. }) => {
+            format!("{:>10}", w.get(w.len().saturating_sub(8)..).unwrap_or(w))
+        }
         _ => format!("{:>10}", "-"),
     }
 }
@@ -137,7 +141,11 @@ fn detail_lines(r: &Report) -> Vec<String> {
         }
     }
     if let Some(k) = r.kdump_loaded {
-        facts.push(if k { "kdump loaded".into() } else { "kdump NOT loaded".into() });
+        facts.push(if k {
+            "kdump loaded".into()
+        } else {
+            "kdump NOT loaded".into()
+        });
     }
     if !facts.is_empty() {
         out.push(facts.join("; "));
@@ -168,7 +176,11 @@ fn detail_lines(r: &Report) -> Vec<String> {
 /// Writes the human summary: incidents first, then each boot's reports and events in log order.
 pub fn text(a: &Analysis) -> String {
     let mut s = String::new();
-    let crit = a.reports.iter().filter(|r| r.severity == Severity::Critical).count();
+    let crit = a
+        .reports
+        .iter()
+        .filter(|r| r.severity == Severity::Critical)
+        .count();
     let _ = writeln!(
         s,
         "{} {} source(s), {} boot(s), {} report(s) ({} critical), {} event(s), {} incident(s)",
@@ -182,7 +194,12 @@ pub fn text(a: &Analysis) -> String {
     );
     for inc in &a.incidents {
         let _ = writeln!(s);
-        let sev = inc.findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
+        let sev = inc
+            .findings
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::Info);
         let _ = writeln!(
             s,
             "{} {} {}  (confidence {:.0}%)",
@@ -193,7 +210,13 @@ pub fn text(a: &Analysis) -> String {
         );
         if let Some(root) = &inc.root {
             if let Some(r) = a.reports.iter().find(|r| &r.id == root) {
-                let _ = writeln!(s, "  root cause: {} {} ({})", r.id, r.title, where_of(&r.source));
+                let _ = writeln!(
+                    s,
+                    "  root cause: {} {} ({})",
+                    r.id,
+                    r.title,
+                    where_of(&r.source)
+                );
             }
         }
         for f in &inc.findings {
@@ -209,7 +232,12 @@ pub fn text(a: &Analysis) -> String {
                 );
             }
             if f.evidence.len() > 6 {
-                let _ = writeln!(s, "      {} (+{} more)", "saw".dimmed(), f.evidence.len() - 6);
+                let _ = writeln!(
+                    s,
+                    "      {} (+{} more)",
+                    "saw".dimmed(),
+                    f.evidence.len() - 6
+                );
             }
             for adv in &f.advice {
                 let _ = writeln!(s, "      {} {}", "do:".green().bold(), adv);
@@ -224,7 +252,12 @@ pub fn text(a: &Analysis) -> String {
             .filter(|e| e.boot == boot.index && e.severity >= Severity::Warning)
             .collect();
         let _ = writeln!(s);
-        let mut head = format!("boot {} ({}:{}", boot.index, short_path(&boot.source.path), boot.source.line);
+        let mut head = format!(
+            "boot {} ({}:{}",
+            boot.index,
+            short_path(&boot.source.path),
+            boot.source.line
+        );
         if let Some(k) = &boot.kernel {
             let _ = write!(head, ", kernel {k}");
         }
@@ -248,7 +281,11 @@ pub fn text(a: &Analysis) -> String {
                     j += 1;
                 }
             }
-            items.push((r.source.first_line, &r.source.path, Item::Reports(&reports[i..j])));
+            items.push((
+                r.source.first_line,
+                &r.source.path,
+                Item::Reports(&reports[i..j]),
+            ));
             i = j;
         }
         for e in &events {
@@ -275,8 +312,12 @@ pub fn text(a: &Analysis) -> String {
                 }
                 Item::Reports(rs) => {
                     let r = rs[0];
-                    let cpus: Vec<String> = rs.iter().filter_map(|r| r.cpu.map(|c| c.to_string())).collect();
-                    let secs: Vec<u64> = rs.iter().filter_map(|r| r.decoded.stuck_seconds).collect();
+                    let cpus: Vec<String> = rs
+                        .iter()
+                        .filter_map(|r| r.cpu.map(|c| c.to_string()))
+                        .collect();
+                    let secs: Vec<u64> =
+                        rs.iter().filter_map(|r| r.decoded.stuck_seconds).collect();
                     let mut line = format!("{} {}", rs.len(), plural(r.kind));
                     if !cpus.is_empty() {
                         let _ = write!(line, " on CPUs {}", cpus.join(", "));
@@ -297,7 +338,13 @@ pub fn text(a: &Analysis) -> String {
                         r.id,
                         last.id,
                         line.bold(),
-                        format!("{}:{}-{}", short_path(&r.source.path), r.source.first_line, last.source.last_line).dimmed()
+                        format!(
+                            "{}:{}-{}",
+                            short_path(&r.source.path),
+                            r.source.first_line,
+                            last.source.last_line
+                        )
+                        .dimmed()
                     );
                     let _ = writeln!(s, "  {:>10}            first: {} {}", "", r.title, who(r));
                 }
@@ -323,9 +370,19 @@ pub fn text(a: &Analysis) -> String {
         }
     }
     if !a.sel_records.is_empty() {
-        let notable: Vec<&SelRecord> = a.sel_records.iter().filter(|r| r.severity >= Severity::Warning).collect();
+        let notable: Vec<&SelRecord> = a
+            .sel_records
+            .iter()
+            .filter(|r| r.severity >= Severity::Warning)
+            .collect();
         let _ = writeln!(s);
-        let _ = writeln!(s, "{} ({} records, {} notable)", "IPMI SEL".bold(), a.sel_records.len(), notable.len());
+        let _ = writeln!(
+            s,
+            "{} ({} records, {} notable)",
+            "IPMI SEL".bold(),
+            a.sel_records.len(),
+            notable.len()
+        );
         for r in notable {
             let _ = writeln!(
                 s,
@@ -340,7 +397,14 @@ pub fn text(a: &Analysis) -> String {
         }
     }
     for w in &a.warnings {
-        let _ = writeln!(s, "{} {}:{}: {}", "note:".yellow(), w.source.path, w.source.line, w.message);
+        let _ = writeln!(
+            s,
+            "{} {}:{}: {}",
+            "note:".yellow(),
+            w.source.path,
+            w.source.line,
+            w.message
+        );
     }
     s
 }

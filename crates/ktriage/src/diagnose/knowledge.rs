@@ -1,0 +1,189 @@
+//! What the rules know: meanings of report kinds, panic reasons, tunables. Data, not code.
+
+use super::{util, Claim, Node};
+use crate::model::*;
+
+/// What a report of this kind means, in one sentence for someone woken at 3 a.m.
+pub fn meaning(k: ReportKind) -> &'static str {
+    match k {
+        ReportKind::Oops => "the kernel faulted in kernel mode and killed the running task; the kernel may be left inconsistent",
+        ReportKind::Bug => "a kernel assertion (BUG_ON) or a detected corruption stopped the running task",
+        ReportKind::Warning => "a kernel WARN_ON fired: an unexpected state, not fatal by itself",
+        ReportKind::Panic => "the kernel stopped: it panicked and will reboot only if kernel.panic > 0 or kdump is loaded",
+        ReportKind::SoftLockup => "a CPU ran kernel code for longer than 2 x watchdog_thresh (20 s by default) without scheduling: preemption was off or the CPU looped in the kernel",
+        ReportKind::HardLockup => "a CPU did not take timer interrupts for about 10 s: it looped with interrupts disabled",
+        ReportKind::RcuStall => "a CPU did not pass an RCU quiescent state for rcu_cpu_stall_timeout (21-60 s): it looped in the kernel without scheduling",
+        ReportKind::HungTask => "a task stayed in uninterruptible sleep (D state) past hung_task_timeout_secs (120 s by default): it waits for I/O or a lock that never comes",
+        ReportKind::Kasan | ReportKind::Kfence => "a memory-safety checker caught an invalid access (use-after-free, out-of-bounds)",
+        ReportKind::Kmsan => "KMSAN saw a use of uninitialised memory",
+        ReportKind::Kcsan => "KCSAN saw a data race",
+        ReportKind::Ubsan => "UBSAN saw undefined behaviour (shift, overflow, out-of-bounds index)",
+        ReportKind::Lockdep => "lockdep saw a locking order that can deadlock",
+        ReportKind::Oom => "memory ran out and the OOM killer chose a task to kill",
+        ReportKind::MemoryLeak => "kmemleak found unreferenced allocations",
+        ReportKind::HardwareError => "the hardware reported an error (MCE/EDAC/GHES)",
+        ReportKind::NmiBacktrace => "an NMI backtrace shows where a CPU was when another CPU asked for it (lockup or sysrq-l)",
+        ReportKind::SysrqDump => "a SysRq dump taken on request",
+        ReportKind::RegisterDump => "a register and stack dump whose trigger line is missing from the log (cut or lost): the CPU was caught here, typically by a lockup detector",
+    }
+}
+
+/// First next step for a report of this kind that no rule explains.
+pub fn generic_advice(k: ReportKind) -> &'static str {
+    match k {
+        ReportKind::Oops | ReportKind::Bug | ReportKind::Kasan | ReportKind::Kfence | ReportKind::Ubsan => {
+            "resolve the faulting line: `./scripts/faddr2line vmlinux FUNC+OFF/SIZE` (or `gdb -batch -ex 'list *(FUNC+OFF)' vmlinux`, the module's .ko for module code), then search the kernel's git log for fixes"
+        }
+        ReportKind::Warning => "resolve the WARN line with `./scripts/faddr2line vmlinux FUNC+OFF/SIZE` and read the condition there; set kernel.panic_on_warn=1 only to capture a vmcore of it",
+        ReportKind::Panic => "look at the report printed just before the panic (it is the cause); keep kdump loaded (`kdumpctl status`) to capture a vmcore next time",
+        ReportKind::HardwareError => "check the BMC SEL (`ipmitool sel elist`) and `ras-mc-ctl --errors`; replace the failing part",
+        ReportKind::Oom => "see which task used the memory in the OOM report's task table; check memory cgroup limits and leaks",
+        ReportKind::NmiBacktrace | ReportKind::SysrqDump => "read it together with the lockup or request that triggered it",
+        _ => "see the findings of the hang rule below",
+    }
+}
+
+/// Severity of a generic finding for a report.
+fn generic_severity(r: &Report) -> Severity {
+    r.severity
+}
+
+/// A generic claim for a report no rule explains.
+pub fn generic_claim(r: &Report, idx: usize) -> Claim {
+    let mut msg = format!("{} at {}", r.title, util::at_report(r));
+    if r.cpu.is_some() || r.comm.is_some() {
+        msg.push_str(&format!(" on {}", util::who(r)));
+    }
+    if let Some(ip) = util::where_ip(r) {
+        if !r.title.contains(&ip) {
+            msg.push_str(&format!(", at {ip}"));
+        }
+    }
+    msg.push_str(": ");
+    msg.push_str(meaning(r.kind));
+    msg.push('.');
+    let mut c = Claim::new("kernel-report", generic_severity(r), msg);
+    c.finding.evidence.push(util::ev_report(r));
+    if !util::is_stall_kind(r.kind) && r.kind != ReportKind::RegisterDump {
+        c.finding.advice.push(generic_advice(r.kind).to_string());
+    }
+    c.members.push(Node::Report(idx));
+    c.root = Some((idx, 10));
+    c.summary = Some(match (r.kind, util::where_ip(r)) {
+        (ReportKind::RegisterDump, Some(ip)) => format!(
+            "{} caught in {ip} (register dump whose trigger line is missing)",
+            util::who(r)
+        ),
+        _ => match (&r.comm, r.cpu) {
+            (Some(comm), Some(cpu)) => format!("{} (CPU {cpu}, {comm})", r.title),
+            _ => r.title.clone(),
+        },
+    });
+    c.weight = 1;
+    c.confidence = 0.3;
+    c
+}
+
+/// Why a kernel panics after an oops, by the panic's reason text (`Kernel panic - not syncing: X`).
+pub const PANIC_REASONS: &[(&str, &str)] = &[
+    ("Fatal exception in interrupt", "the oops happened in interrupt context, where the kernel cannot kill a task and carry on, so it panics"),
+    ("Attempted to kill init", "the oops killed PID 1 (init, or the boot thread running initcalls as swapper/0 PID 1); the kernel cannot run without init"),
+    ("Attempted to kill the idle task", "the oops hit the idle task, which cannot be killed"),
+    ("Fatal exception", "kernel.panic_on_oops=1 (or oops=panic) turns every oops into a panic"),
+    ("softlockup: hung tasks", "kernel.softlockup_panic=1 turned the soft lockup into a panic"),
+    ("hung_task: blocked tasks", "kernel.hung_task_panic=1 turned the hung task into a panic"),
+    ("Hard LOCKUP", "kernel.hardlockup_panic=1 (nmi_watchdog=panic) turned the hard lockup into a panic"),
+    ("RCU Stall", "kernel.panic_on_rcu_stall=1 turned the RCU stall into a panic"),
+    ("panic_on_warn", "kernel.panic_on_warn=1 turned the warning into a panic"),
+    ("Out of memory", "the OOM killer found nothing to kill (or vm.panic_on_oom=1)"),
+    ("System is deadlocked on memory", "the OOM killer found nothing to kill"),
+    ("MCE", "a fatal machine check: the hardware reported an uncorrectable error"),
+    ("Machine check", "a fatal machine check: the hardware reported an uncorrectable error"),
+];
+
+/// Explanation of a panic reason, when known.
+pub fn panic_reason(reason: &str) -> Option<&'static str> {
+    PANIC_REASONS
+        .iter()
+        .find(|(k, _)| reason.contains(k))
+        .map(|(_, v)| *v)
+}
+
+/// Sysctls that turn a hang of each kind into a panic (so kdump captures it and the machine reboots).
+pub fn panic_sysctl(k: ReportKind) -> Option<&'static str> {
+    match k {
+        ReportKind::SoftLockup => Some("kernel.softlockup_panic=1"),
+        ReportKind::HardLockup => Some("kernel.hardlockup_panic=1"),
+        ReportKind::HungTask => Some("kernel.hung_task_panic=1"),
+        ReportKind::RcuStall => Some("kernel.panic_on_rcu_stall=1"),
+        _ => None,
+    }
+}
+
+/// Frames that belong to the interrupt, watchdog and stack-dump machinery, not to the code
+/// that was stuck (skipped when looking for where a CPU waited).
+pub const MACHINERY_PREFIXES: &[&str] = &[
+    "dump_backtrace", "show_stack", "show_regs", "sched_show_task", "dump_cpu_task", "rcu_dump_cpu_stacks",
+    "print_cpu_stall", "print_other_cpu_stall", "rcu_sched_clock_irq", "rcu_check_callbacks", "rcu_pending",
+    "update_process_times", "tick_sched", "tick_handle", "tick_do", "__hrtimer_run_queues", "hrtimer_interrupt",
+    "arch_timer_handler", "handle_percpu_devid_irq", "generic_handle_irq", "generic_handle_domain_irq",
+    "__handle_domain_irq", "handle_domain_irq", "gic_handle_irq", "el1_irq", "el1h_64_irq", "el1_interrupt",
+    "call_on_irq_stack", "do_interrupt_handler", "irq_exit", "__irq_exit_rcu", "apic_timer_interrupt",
+    "smp_apic_timer_interrupt", "sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt",
+    "__sysvec_apic_timer_interrupt", "local_apic_timer_interrupt", "watchdog_timer_fn", "watchdog_overflow_callback",
+    "nmi_cpu_backtrace", "nmi_trigger_cpumask_backtrace", "arch_trigger_cpumask_backtrace", "dump_stack",
+    "__dump_stack", "lockup_detector", "ret_from_intr", "irq_return", "handle_irq", "do_IRQ", "common_interrupt",
+    "asm_common_interrupt",
+];
+
+/// True for a frame of the interrupt/watchdog machinery.
+pub fn is_machinery(f: &str) -> bool {
+    MACHINERY_PREFIXES.iter().any(|p| f.starts_with(p))
+}
+
+/// Functions that send an IPI and spin until the target CPUs ran the callback (CSD lock).
+pub const CSD_WAITERS: &[&str] = &[
+    "smp_call_function_many",
+    "smp_call_function_single",
+    "smp_call_function",
+    "on_each_cpu",
+    "kick_all_cpus_sync",
+    "flush_tlb_",
+    "native_flush_tlb_multi",
+    "native_flush_tlb_others",
+    "csd_lock_wait",
+    "csd_lock",
+    "generic_exec_single",
+    "smp_call_function_any",
+];
+
+/// True when a function is one of [`CSD_WAITERS`] (prefix match, `.isra` suffixes ignored).
+pub fn is_csd_waiter(f: &str) -> bool {
+    CSD_WAITERS.iter().any(|p| f.starts_with(p))
+}
+
+/// Spin helpers a CPU may be caught in while it waits for a CSD lock.
+pub const SPIN_HELPERS: &[&str] = &["cpu_relax", "__cmpwait", "smp_cond_load", "delay_tsc", "native_safe_halt", "rep_nop"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_panic_reasons() {
+        assert!(panic_reason("Attempted to kill init! exitcode=0x00000009").unwrap().contains("PID 1"));
+        assert!(panic_reason("Fatal exception in interrupt").unwrap().contains("interrupt"));
+        assert!(panic_reason("Fatal exception").unwrap().contains("panic_on_oops"));
+        assert_eq!(panic_reason("something else"), None);
+    }
+
+    #[test]
+    fn csd_waiters_and_machinery() {
+        assert!(is_csd_waiter("smp_call_function_many_cond"));
+        assert!(is_csd_waiter("flush_tlb_mm_range"));
+        assert!(is_csd_waiter("on_each_cpu_cond_mask"));
+        assert!(!is_csd_waiter("kcompactd"));
+        assert!(is_machinery("el1_irq"));
+        assert!(!is_machinery("smp_call_function_many_cond"));
+    }
+}

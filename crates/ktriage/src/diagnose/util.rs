@@ -1,0 +1,177 @@
+//! Small helpers shared by the rules: evidence, report facts, wording.
+
+use crate::model::*;
+
+/// Evidence pointing at a report's first line.
+pub fn ev_report(r: &Report) -> Evidence {
+    Evidence {
+        path: r.source.path.clone(),
+        line: r.source.first_line,
+        text: r.headline.clone(),
+    }
+}
+
+/// Evidence pointing at the first line of a report whose text satisfies `pred`, else its headline.
+pub fn ev_report_line(r: &Report, pred: impl Fn(&str) -> bool) -> Evidence {
+    match r.lines.iter().find(|l| pred(l.text.trim_start())) {
+        Some(l) => Evidence {
+            path: r.source.path.clone(),
+            line: l.line,
+            text: l.text.trim().to_string(),
+        },
+        None => ev_report(r),
+    }
+}
+
+/// Evidence pointing at an event.
+pub fn ev_event(e: &Event) -> Evidence {
+    Evidence {
+        path: e.source.path.clone(),
+        line: e.source.line,
+        text: e.text.clone(),
+    }
+}
+
+/// Evidence pointing at a SEL record (rebuilt in `sel list` shape).
+pub fn ev_sel(s: &SelRecord) -> Evidence {
+    let mut text = format!(
+        "SEL {} | {} | {}",
+        s.record_id,
+        s.time.as_deref().unwrap_or("-"),
+        s.sensor_type
+    );
+    if let Some(sn) = &s.sensor {
+        text.push(' ');
+        text.push_str(sn);
+    }
+    text.push_str(" | ");
+    text.push_str(&s.description);
+    if let Some(d) = &s.direction {
+        text.push_str(" | ");
+        text.push_str(d);
+    }
+    Evidence {
+        path: s.source.path.clone(),
+        line: s.source.line,
+        text,
+    }
+}
+
+/// File name without folders.
+pub fn short(p: &str) -> &str {
+    p.rsplit('/').next().unwrap_or(p)
+}
+
+/// `file:line` of a report's first line.
+pub fn at_report(r: &Report) -> String {
+    format!("{}:{}", short(&r.source.path), r.source.first_line)
+}
+
+/// `file:line` of an event.
+pub fn at_event(e: &Event) -> String {
+    format!("{}:{}", short(&e.source.path), e.source.line)
+}
+
+/// Uptime of a report or event, when printed.
+pub fn uptime(t: &Option<Time>) -> Option<f64> {
+    t.as_ref().and_then(|t| t.uptime)
+}
+
+/// True when the report printed its closing `---[ end trace` line.
+pub fn ended(r: &Report) -> bool {
+    r.lines.iter().any(|l| l.text.contains("---[ end trace"))
+}
+
+/// `function+off/size [module]` of the faulting location, when known.
+pub fn where_ip(r: &Report) -> Option<String> {
+    let ip = r.ip.as_ref()?;
+    if ip.function.is_empty() {
+        return None;
+    }
+    let mut s = ip.function.clone();
+    if let Some(o) = &ip.offset {
+        s.push('+');
+        s.push_str(o);
+        if let Some(z) = &ip.size {
+            s.push('/');
+            s.push_str(z);
+        }
+    }
+    if let Some(m) = &ip.module {
+        s.push_str(&format!(" [{m}]"));
+    }
+    Some(s)
+}
+
+/// `CPU 3 (comm[pid])`, as far as known.
+pub fn who(r: &Report) -> String {
+    let mut s = match r.cpu {
+        Some(c) => format!("CPU {c}"),
+        None => "an unknown CPU".to_string(),
+    };
+    if let Some(c) = &r.comm {
+        s.push_str(&format!(" ({c}"));
+        if let Some(p) = r.pid {
+            s.push_str(&format!("[{p}]"));
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// Joins numbers as `1, 2 and 3`.
+pub fn list<T: std::fmt::Display>(v: &[T]) -> String {
+    match v.len() {
+        0 => String::new(),
+        1 => v[0].to_string(),
+        n => {
+            let head: Vec<String> = v[..n - 1].iter().map(|x| x.to_string()).collect();
+            format!("{} and {}", head.join(", "), v[n - 1])
+        }
+    }
+}
+
+/// True when two reports may come from the same boot: same boot index, or at least one of
+/// the two boots was not seen starting (a file that is a fragment of a longer log) and the
+/// uptimes do not contradict it.
+pub fn same_boot_possible(a: &Analysis, x: &Report, y: &Report) -> bool {
+    if x.boot == y.boot {
+        return true;
+    }
+    let frag = |b: usize| a.boots.get(b).is_some_and(|b| b.marker == "start");
+    if !(frag(x.boot) || frag(y.boot)) {
+        return false;
+    }
+    match (uptime(&x.time), uptime(&y.time)) {
+        (Some(p), Some(q)) => (p - q).abs() < 6.0 * 3600.0,
+        _ => true,
+    }
+}
+
+/// True when two boot indices may be the same boot (see [`same_boot_possible`]).
+pub fn boots_compatible(a: &Analysis, x: usize, y: usize) -> bool {
+    x == y
+        || a.boots.get(x).is_some_and(|b| b.marker == "start")
+        || a.boots.get(y).is_some_and(|b| b.marker == "start")
+}
+
+/// Parses a hex address string (`0x2c`, `0000002c`).
+pub fn hex(s: &str) -> Option<u64> {
+    crate::decode::parse_hex(s)
+}
+
+/// True for report kinds that say a CPU or task made no progress.
+pub fn is_stall_kind(k: ReportKind) -> bool {
+    matches!(
+        k,
+        ReportKind::SoftLockup | ReportKind::HardLockup | ReportKind::RcuStall | ReportKind::HungTask
+    )
+}
+
+/// True for report kinds that are a kernel crash of the current task.
+pub fn is_oops_kind(k: ReportKind) -> bool {
+    matches!(
+        k,
+        ReportKind::Oops | ReportKind::Bug | ReportKind::Kasan | ReportKind::Kfence | ReportKind::Ubsan
+    )
+}
