@@ -93,6 +93,9 @@ impl Analyzer {
             path: path.to_string(),
             source: e,
         })?;
+        if path != "-" && crate::vmcore::is_vmcore(head) {
+            return self.add_vmcore(path);
+        }
         let head_str = String::from_utf8_lossy(&head[..head.len().min(16 * 1024)]).into_owned();
         if sources::sel::looks_like_sel(&head_str) {
             return self.add_small_text(path, compression, reader, SourceKind::IpmiSel);
@@ -104,6 +107,30 @@ impl Analyzer {
             return self.add_small_text(path, compression, reader, SourceKind::ProcCmdline);
         }
         self.add_log(path, compression, reader)
+    }
+
+    /// Extracts a vmcore's kernel log and analyses it, with the dump's facts on the source.
+    fn add_vmcore(&mut self, path: &str) -> Result<(), input::InputError> {
+        let dump = crate::vmcore::read_dump(path).map_err(|e| input::InputError::Io {
+            path: path.to_string(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        })?;
+        for w in &dump.warnings {
+            self.analysis.warnings.push(InputWarning {
+                source: Location {
+                    path: path.to_string(),
+                    line: 0,
+                },
+                message: w.clone(),
+            });
+        }
+        let reader: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(dump.text));
+        self.add_log(path, None, reader)?;
+        if let Some(src) = self.analysis.sources.last_mut() {
+            src.kind = SourceKind::Vmcore;
+            src.vmcore = Some(dump.facts);
+        }
+        Ok(())
     }
 
     fn add_small_text(
@@ -160,6 +187,7 @@ impl Analyzer {
             lines,
             bytes: bytes.len() as u64,
             prefixes: Vec::new(),
+            vmcore: None,
         });
         Ok(())
     }
@@ -244,6 +272,7 @@ impl Analyzer {
             lines: st.last_line,
             bytes: lines.bytes(),
             prefixes,
+            vmcore: None,
         });
         Ok(())
     }

@@ -780,7 +780,15 @@ fn parse_prefix(b: &[u8]) -> Prefix {
             p.origin = Some(Origin::Kernel);
         }
         i = end;
-        if let Some((e, c)) = parse_caller(b, i) {
+        // `[   12.3][ T81]` (console) or `[   12.3] [  T81]` (dmesg/vmcore tools).
+        let caller = parse_caller(b, i).or_else(|| {
+            if b.get(i) == Some(&b' ') {
+                parse_caller(b, i + 1)
+            } else {
+                None
+            }
+        });
+        if let Some((e, c)) = caller {
             p.caller = Some(c);
             p.styles |= style::CALLER;
             i = e;

@@ -17,3 +17,4 @@ pub mod render;
 pub mod report;
 pub mod sources;
 pub mod title;
+pub mod vmcore;

@@ -21,6 +21,30 @@ struct Cli {
 enum Command {
     /// Find, parse and explain kernel reports in logs (files, directories, `-` for stdin).
     Analyze(AnalyzeArgs),
+    /// Read a vmcore (ELF, kdump-compressed, flattened) without debuginfo.
+    #[command(subcommand)]
+    Vmcore(VmcoreCommand),
+}
+
+#[derive(Subcommand)]
+enum VmcoreCommand {
+    /// Print the kernel log of a dump.
+    Dmesg {
+        /// The dump.
+        dump: String,
+        /// Output format: `plain` ([%5lu.%06lu] text), `makedumpfile` (byte for byte
+        /// `makedumpfile --dump-dmesg`), `makedumpfile-caller` (1.7.5+), `vmcore-dmesg`.
+        #[arg(long, default_value = "plain")]
+        format: String,
+    },
+    /// Print the crash facts of a dump (release, build id, crash time, registers, completeness).
+    Info {
+        /// The dump.
+        dump: String,
+        /// Output JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -108,6 +132,71 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Analyze(args) => run_analyze(args),
+        Command::Vmcore(cmd) => run_vmcore(cmd),
+    }
+}
+
+fn run_vmcore(cmd: VmcoreCommand) -> ExitCode {
+    use ktriage_vmcore::{Style, Vmcore};
+    let path = match &cmd {
+        VmcoreCommand::Dmesg { dump, .. } | VmcoreCommand::Info { dump, .. } => dump.clone(),
+    };
+    let core = match Vmcore::open(&path) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("ktriage: {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let res = match cmd {
+        VmcoreCommand::Dmesg { format, .. } => {
+            let style = match format.as_str() {
+                "plain" => None,
+                other => match other.parse::<Style>() {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        eprintln!("ktriage: --format {other}: {e}");
+                        return ExitCode::from(2);
+                    }
+                },
+            };
+            match core.dmesg() {
+                Ok(d) => {
+                    for w in &d.warnings {
+                        eprintln!("ktriage: {path}: warning: {w}");
+                    }
+                    let style = style.unwrap_or(if d.has_caller_id {
+                        Style::PlainWithCaller
+                    } else {
+                        Style::Plain
+                    });
+                    out.write_all(&d.render(style))
+                }
+                Err(e) => {
+                    eprintln!("ktriage: {path}: reading the kernel log: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        VmcoreCommand::Info { json, .. } => {
+            let facts = ktriage::vmcore::facts_json(&core.facts());
+            if json {
+                serde_json::to_writer_pretty(&mut out, &facts)
+                    .map_err(std::io::Error::other)
+                    .and_then(|_| writeln!(out))
+            } else {
+                out.write_all(ktriage::vmcore::facts_text(&facts).as_bytes())
+            }
+        }
+    };
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ktriage: writing output: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

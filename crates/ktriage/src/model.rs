@@ -68,6 +68,9 @@ pub struct Source {
     pub bytes: u64,
     /// Line-prefix styles seen (e.g. `kernel_timestamp`, `syslog`, `journal_short_iso`).
     pub prefixes: Vec<&'static str>,
+    /// Crash facts of a vmcore source (format, release, crash time, registers, completeness).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmcore: Option<serde_json::Value>,
 }
 
 /// A place in an input: file and 1-based line.

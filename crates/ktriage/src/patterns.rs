@@ -395,7 +395,7 @@ pub static MARKERS: &[Marker] = &[
     m("pc : ", At::Start, Role::Orphan),
     m("PC is at ", At::Start, Role::Orphan),
     m("RIP: ", At::Start, Role::Orphan),
-    m("RIP  [<", At::Start, Role::Orphan),
+    ma("RIP ", At::Start, Role::Orphan, "[<"),
     m("EIP: ", At::Start, Role::Orphan),
     m("NIP: ", At::Start, Role::Orphan),
     m("epc : ", At::Start, Role::Orphan),

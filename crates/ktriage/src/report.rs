@@ -451,13 +451,12 @@ impl ReportBuilder {
                 self.parse_code(&t[6..]);
                 return;
             }
-            b'C' if t.starts_with("CR2: ") => {
-                if self.report.fault_address.is_none() && self.report.kind != ReportKind::Warning {
-                    if let Some(v) = t[5..].split_whitespace().next() {
-                        if self.report.kind == ReportKind::Oops {
-                            self.report.fault_address = Some(hex_norm(v));
-                        }
-                    }
+            b'C' if t.starts_with("CR2: ")
+                && self.report.fault_address.is_none()
+                && self.report.kind == ReportKind::Oops =>
+            {
+                if let Some(v) = t[5..].split_whitespace().next() {
+                    self.report.fault_address = Some(hex_norm(v));
                 }
             }
             b'B' if t.starts_with("Backtrace:") => {
@@ -612,8 +611,8 @@ impl ReportBuilder {
                 return;
             }
         }
-        if t.starts_with("pstate: ") {
-            if let Some(v) = t[8..].split_whitespace().next().and_then(decode::parse_hex) {
+        if let Some(rest) = t.strip_prefix("pstate: ") {
+            if let Some(v) = rest.split_whitespace().next().and_then(decode::parse_hex) {
                 self.report.decoded.pstate = Some(decode::decode_pstate(v));
                 self.report
                     .registers
@@ -937,7 +936,7 @@ impl ReportBuilder {
             .captures(s)
             .and_then(|c| parse_location(c.get(0)?.as_str()));
         let addr = s
-            .split(|c: char| c == '<' || c == '>' || c == '[' || c == ']' || c == ':' || c == ' ')
+            .split(['<', '>', '[', ']', ':', ' '])
             .find(|w| w.len() >= 8 && w.bytes().all(|c| c.is_ascii_hexdigit()))
             .map(hex_norm);
         if let Some(mut loc) = loc {
@@ -945,10 +944,8 @@ impl ReportBuilder {
                 loc.address = addr.clone();
             }
             // The first RIP of a report is where the CPU was; later ones (user mode, IRQ) are not.
-            if self.report.ip.is_none() || (!self.in_trace && self.report.frames.is_empty()) {
-                if self.report.ip.is_none() {
-                    self.report.ip = Some(loc);
-                }
+            if self.report.ip.is_none() {
+                self.report.ip = Some(loc);
             }
         }
         if let Some(a) = addr {
@@ -1110,7 +1107,7 @@ fn looks_like_register_line(t: &str) -> bool {
 pub fn parse_location(s: &str) -> Option<CodeLocation> {
     let c = LOC_RE.captures(s)?;
     let addr = s
-        .split(|ch: char| ch == '<' || ch == '>' || ch == '[' || ch == ']' || ch == ' ')
+        .split(['<', '>', '[', ']', ' '])
         .find(|w| w.len() >= 8 && w.bytes().all(|c| c.is_ascii_hexdigit()))
         .map(hex_norm);
     let mut function = c[1].to_string();

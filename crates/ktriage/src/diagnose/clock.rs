@@ -29,8 +29,10 @@ pub struct Wall {
 }
 
 static WALL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(\d{4})|-)-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
-        .expect("wall regex")
+    Regex::new(
+        r"^(?:(\d{4})|-)-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$",
+    )
+    .expect("wall regex")
 });
 
 static EMBEDDED_UTC_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -125,7 +127,9 @@ impl Clock {
             .filter_map(|r| r.time.as_ref())
             .chain(a.events.iter().filter_map(|e| e.time.as_ref()))
             .chain(a.boots.iter().filter_map(|b| b.time.as_ref()));
-        years.extend(walls.filter_map(|t| t.wall.as_deref().and_then(parse_wall).and_then(|w| w.year)));
+        years.extend(
+            walls.filter_map(|t| t.wall.as_deref().and_then(parse_wall).and_then(|w| w.year)),
+        );
         years.sort_unstable();
         // The most common year.
         let mut year = None;
@@ -152,7 +156,11 @@ impl Clock {
                     .map(move |l| (&r.time, &r.source.path, l.line, l.text.as_str()))
             }));
         for (t, path, line, text) in texts {
-            let Some(w) = t.as_ref().and_then(|t| t.wall.as_deref()).and_then(parse_wall) else {
+            let Some(w) = t
+                .as_ref()
+                .and_then(|t| t.wall.as_deref())
+                .and_then(parse_wall)
+            else {
                 continue;
             };
             if w.offset.is_some() {
@@ -208,7 +216,9 @@ impl Clock {
 
     /// UTC seconds of a report's or event's time.
     pub fn epoch_of(&self, t: &Option<Time>) -> Option<f64> {
-        t.as_ref().and_then(|t| t.wall.as_deref()).and_then(|w| self.epoch(w))
+        t.as_ref()
+            .and_then(|t| t.wall.as_deref())
+            .and_then(|w| self.epoch(w))
     }
 }
 
@@ -282,7 +292,9 @@ mod tests {
         assert_eq!(fmt_offset(-330), "-05:30");
         assert_eq!(fmt_duration(1.0), "1 s");
         assert_eq!(fmt_duration(73000.0), "20 h 16 min");
-        let e = parse_wall("2024-03-27T12:48:44Z").unwrap().epoch_with(2024, 0);
+        let e = parse_wall("2024-03-27T12:48:44Z")
+            .unwrap()
+            .epoch_with(2024, 0);
         assert_eq!(fmt_utc(e), "2024-03-27 12:48:44 UTC");
     }
 }

@@ -16,7 +16,10 @@ pub fn waits_in(r: &Report) -> Option<(String, Option<String>)> {
         .iter()
         .filter(|f| f.reliable && !knowledge::is_machinery(&f.function))
         .collect();
-    let ip = r.ip.as_ref().map(|ip| ip.function.as_str()).filter(|f| !f.is_empty());
+    let ip =
+        r.ip.as_ref()
+            .map(|ip| ip.function.as_str())
+            .filter(|f| !f.is_empty());
     let spin = |f: &str| knowledge::SPIN_HELPERS.iter().any(|p| f.starts_with(p));
     let (at, rest) = match ip {
         Some(f) if knowledge::is_csd_waiter(f) => (f.to_string(), &frames[..]),
@@ -59,10 +62,17 @@ fn find_target(cx: &Ctx, waiters: &[usize]) -> Option<Target> {
         if e.kind != EventKind::CsdLockTimeout || !util::boots_compatible(a, e.boot, w0.boot) {
             continue;
         }
-        if let Some(t) = e.details.get("target_cpu").and_then(|s| s.parse::<u32>().ok()) {
+        if let Some(t) = e
+            .details
+            .get("target_cpu")
+            .and_then(|s| s.parse::<u32>().ok())
+        {
             return Some(Target {
                 cpu: t,
-                why: format!("the kernel's CSD-lock debug line at {} names it", util::at_event(e)),
+                why: format!(
+                    "the kernel's CSD-lock debug line at {} names it",
+                    util::at_event(e)
+                ),
                 evidence: vec![util::ev_event(e)],
                 members: vec![Node::Event(k)],
                 root: None,
@@ -79,7 +89,10 @@ fn find_target(cx: &Ctx, waiters: &[usize]) -> Option<Target> {
         let Some(cpu) = r.cpu.or(a.reports[j].cpu) else {
             continue;
         };
-        if r.boot == w0.boot && !waiting.contains(&cpu) && util::uptime(&r.time).is_none_or(|t| t <= t_first) {
+        if r.boot == w0.boot
+            && !waiting.contains(&cpu)
+            && util::uptime(&r.time).is_none_or(|t| t <= t_first)
+        {
             return Some(Target {
                 cpu,
                 why: format!(
@@ -143,7 +156,9 @@ fn find_target(cx: &Ctx, waiters: &[usize]) -> Option<Target> {
         if missing.len() == 1 && seen.len() as u32 == max {
             return Some(Target {
                 cpu: missing[0],
-                why: format!("it is the only CPU missing from the all-CPU backtrace (CPUs 0-{max})"),
+                why: format!(
+                    "it is the only CPU missing from the all-CPU backtrace (CPUs 0-{max})"
+                ),
                 evidence: Vec::new(),
                 members: Vec::new(),
                 root: None,
@@ -161,7 +176,8 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         .iter()
         .enumerate()
         .filter(|(_, r)| {
-            util::is_stall_kind(r.kind) || matches!(r.kind, ReportKind::RegisterDump | ReportKind::NmiBacktrace)
+            util::is_stall_kind(r.kind)
+                || matches!(r.kind, ReportKind::RegisterDump | ReportKind::NmiBacktrace)
         })
         .filter_map(|(i, r)| waits_in(r).map(|(f, c)| (i, f, c)))
         .collect();
@@ -195,7 +211,13 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         let target = find_target(cx, &idx);
         let kinds: Vec<String> = idx
             .iter()
-            .map(|&i| format!("{} {}", a.reports[i].kind.as_str().replace('_', " "), a.reports[i].id))
+            .map(|&i| {
+                format!(
+                    "{} {}",
+                    a.reports[i].kind.as_str().replace('_', " "),
+                    a.reports[i].id
+                )
+            })
             .collect();
         let mut msg = format!(
             "{waiting} spin{} in {func}{} waiting for a CSD lock ({}). The caller sent an IPI (cross-CPU function call) and, with interrupts enabled, spins until every target CPU has run the callback and released the CSD lock; \
@@ -214,13 +236,18 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         for &i in idx.iter().take(4) {
             let r = &a.reports[i];
             c.finding.evidence.push(util::ev_report_line(r, |t| {
-                t.contains(func.as_str()) && (t.starts_with("pc :") || t.starts_with("RIP") || t.starts_with("PC is"))
+                t.contains(func.as_str())
+                    && (t.starts_with("pc :") || t.starts_with("RIP") || t.starts_with("PC is"))
             }));
             if let Some(caller) = caller {
-                c.finding.evidence.push(util::ev_report_line(r, |t| t.starts_with(caller.as_str())));
+                c.finding
+                    .evidence
+                    .push(util::ev_report_line(r, |t| t.starts_with(caller.as_str())));
             }
         }
-        c.finding.evidence.dedup_by(|x, y| x.path == y.path && x.line == y.line);
+        c.finding
+            .evidence
+            .dedup_by(|x, y| x.path == y.path && x.line == y.line);
         if let Some(t) = &target {
             c.finding.evidence.extend(t.evidence.iter().cloned());
             c.members.extend(t.members.iter().copied());
@@ -264,7 +291,10 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
                 latest.time.as_deref().unwrap_or("an unknown time")
             )),
         }
-        if first.arch == Some(Arch::Arm64) && func.starts_with("smp_call_function_many") && target.is_none() {
+        if first.arch == Some(Arch::Arm64)
+            && func.starts_with("smp_call_function_many")
+            && target.is_none()
+        {
             let x0 = first.registers.get("x0").and_then(|v| util::hex(v));
             let x1 = first.registers.get("x1").and_then(|v| util::hex(v));
             if let (Some(x0), Some(x1)) = (x0, x1) {
@@ -318,10 +348,17 @@ mod tests {
             .flat_map(|i| &i.findings)
             .find(|f| f.rule == super::RULE)
             .expect("csd-lock-wait");
-        assert!(f.message.contains("Waited-for CPU: unknown"), "{}", f.message);
+        assert!(
+            f.message.contains("Waited-for CPU: unknown"),
+            "{}",
+            f.message
+        );
         assert!(!f.message.contains("Waited-for CPU: CPU"));
         assert!(f.advice.iter().any(|s| s.contains("csd_lock_timeout=")));
-        assert!(f.advice.iter().any(|s| s.contains("softlockup_all_cpu_backtrace=1")));
+        assert!(f
+            .advice
+            .iter()
+            .any(|s| s.contains("softlockup_all_cpu_backtrace=1")));
     }
 
     #[test]
@@ -340,6 +377,10 @@ mod tests {
 ";
         let a = analyze_bytes("spin.log", log.as_bytes(), Options::default());
         assert_eq!(a.reports.len(), 1);
-        assert!(!a.incidents.iter().flat_map(|i| &i.findings).any(|f| f.rule == super::RULE));
+        assert!(!a
+            .incidents
+            .iter()
+            .flat_map(|i| &i.findings)
+            .any(|f| f.rule == super::RULE));
     }
 }

@@ -25,16 +25,26 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
                 e.boot == boot
                     && matches!(
                         e.kind,
-                        EventKind::DracutInitqueueTimeout | EventKind::CouldNotBoot | EventKind::DoesNotExist
+                        EventKind::DracutInitqueueTimeout
+                            | EventKind::CouldNotBoot
+                            | EventKind::DoesNotExist
                     )
             })
             .collect();
         let timeouts: u64 = ev
             .iter()
             .filter(|&&k| a.events[k].kind == EventKind::DracutInitqueueTimeout)
-            .map(|&k| a.events[k].details.get("repeats").and_then(|s| s.parse().ok()).unwrap_or(1u64))
+            .map(|&k| {
+                a.events[k]
+                    .details
+                    .get("repeats")
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(1u64)
+            })
             .sum();
-        let gave_up = ev.iter().any(|&k| a.events[k].kind == EventKind::CouldNotBoot);
+        let gave_up = ev
+            .iter()
+            .any(|&k| a.events[k].kind == EventKind::CouldNotBoot);
         let missing: Vec<String> = ev
             .iter()
             .filter(|&&k| a.events[k].kind == EventKind::DoesNotExist)
@@ -72,14 +82,23 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         );
         c.members.extend(ev.iter().map(|&k| Node::Event(k)));
         // A failing storage driver of the same boot is the reason.
-        for p in prior.iter().filter(|p| p.finding.rule == probe_failure::RULE) {
-            if p.members.iter().any(|m| matches!(m, Node::Event(k) if a.events[*k].boot == boot)) {
+        for p in prior
+            .iter()
+            .filter(|p| p.finding.rule == probe_failure::RULE)
+        {
+            if p.members
+                .iter()
+                .any(|m| matches!(m, Node::Event(k) if a.events[*k].boot == boot))
+            {
                 c.members.extend(p.members.iter().copied());
             }
         }
         c.weight = 35;
         c.confidence = 0.8;
-        c.summary = Some("boot failed in the initramfs: root device never appeared (dracut initqueue timeout)".into());
+        c.summary = Some(
+            "boot failed in the initramfs: root device never appeared (dracut initqueue timeout)"
+                .into(),
+        );
         out.push(c);
     }
     out
@@ -94,6 +113,10 @@ mod tests {
         // Near miss: an unrelated dracut warning without the initqueue timeout.
         let log = "[    3.000000] dracut-pre-udev[200]: Warning: something unrelated\n";
         let a = analyze_bytes("c.log", log.as_bytes(), Options::default());
-        assert!(!a.incidents.iter().flat_map(|i| &i.findings).any(|f| f.rule == super::RULE));
+        assert!(!a
+            .incidents
+            .iter()
+            .flat_map(|i| &i.findings)
+            .any(|f| f.rule == super::RULE));
     }
 }

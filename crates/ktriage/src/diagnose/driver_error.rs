@@ -31,7 +31,9 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
     let a = cx.a;
     let mut groups: Vec<(String, usize, Vec<usize>)> = Vec::new();
     for (k, e) in a.events.iter().enumerate() {
-        if !matches!(e.kind, EventKind::DriverError | EventKind::DeviceError) || Ctx::claimed(prior, Node::Event(k)) {
+        if !matches!(e.kind, EventKind::DriverError | EventKind::DeviceError)
+            || Ctx::claimed(prior, Node::Event(k))
+        {
             continue;
         }
         let t = tag(e);
@@ -64,7 +66,11 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
                 q
             })
             .collect();
-        let mut msg = format!("[{t}] driver errors ({}): {}", util::at_event(first), quotes.join("; "));
+        let mut msg = format!(
+            "[{t}] driver errors ({}): {}",
+            util::at_event(first),
+            quotes.join("; ")
+        );
         if let Some((_, r)) = near {
             let dt = match (util::uptime(&r.time), util::uptime(&first.time)) {
                 (Some(x), Some(y)) => format!("{:.1} s ", y - x),

@@ -24,7 +24,9 @@ pub fn apply(cx: &Ctx, incidents: &mut [Incident]) {
         let crashed = reports.iter().any(|r| util::is_oops_kind(r.kind));
         let hangs: Vec<&&Report> = reports
             .iter()
-            .filter(|r| util::is_stall_kind(r.kind) || (r.kind == ReportKind::RegisterDump && !crashed))
+            .filter(|r| {
+                util::is_stall_kind(r.kind) || (r.kind == ReportKind::RegisterDump && !crashed)
+            })
             .collect();
         if hangs.is_empty() {
             continue;
@@ -78,7 +80,10 @@ pub fn apply(cx: &Ctx, incidents: &mut [Incident]) {
             evidence: hangs.iter().take(3).map(|r| util::ev_report(r)).collect(),
             advice: Vec::new(),
         };
-        let mut sysctls: Vec<&str> = kinds.iter().filter_map(|k| knowledge::panic_sysctl(*k)).collect();
+        let mut sysctls: Vec<&str> = kinds
+            .iter()
+            .filter_map(|k| knowledge::panic_sysctl(*k))
+            .collect();
         for s in [
             "kernel.softlockup_panic=1",
             "kernel.hardlockup_panic=1",

@@ -8,7 +8,15 @@ use crate::model::*;
 pub const RULE: &str = "hardware-error";
 
 /// SEL sensor types that are hardware faults by themselves.
-const PRIMARY_SENSORS: &[&str] = &["Memory", "Processor", "Critical Interrupt", "Power Supply", "Power Unit", "Voltage", "Temperature"];
+const PRIMARY_SENSORS: &[&str] = &[
+    "Memory",
+    "Processor",
+    "Critical Interrupt",
+    "Power Supply",
+    "Power Unit",
+    "Voltage",
+    "Temperature",
+];
 /// Sensors that follow a fault (chassis health roll-up).
 const SECONDARY_SENSORS: &[&str] = &["Chassis", "System Event", "Watchdog 2", "OS Critical Stop"];
 
@@ -34,7 +42,11 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
     let mut items: Vec<Item> = Vec::new();
     let mut seen: Vec<(String, Option<String>)> = Vec::new();
     for (k, s) in a.sel_records.iter().enumerate() {
-        if s.direction.as_deref().is_some_and(|d| d.eq_ignore_ascii_case("Deasserted")) || s.severity < Severity::Warning {
+        if s.direction
+            .as_deref()
+            .is_some_and(|d| d.eq_ignore_ascii_case("Deasserted"))
+            || s.severity < Severity::Warning
+        {
             continue;
         }
         let primary = sensor_in(s, PRIMARY_SENSORS);
@@ -54,7 +66,11 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             node: Node::Sel(k),
             at: s.time.as_deref().and_then(|t| cx.clock.epoch(t)),
             primary,
-            text: if dup { String::new() } else { format!("SEL {} {name} `{}`", s.record_id, s.description) },
+            text: if dup {
+                String::new()
+            } else {
+                format!("SEL {} {name} `{}`", s.record_id, s.description)
+            },
             ev: util::ev_sel(s),
         });
     }
@@ -111,18 +127,29 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             continue;
         }
         let at = cl.iter().find_map(|i| i.at);
-        let texts: Vec<String> = cl.iter().filter(|i| !i.text.is_empty()).map(|i| i.text.clone()).collect();
-        let memory = texts.iter().any(|t| t.contains("Memory") || t.contains("EDAC") || t.contains("memory"));
-        let fatal = texts
+        let texts: Vec<String> = cl
             .iter()
-            .any(|t| t.contains("Non-recoverable") || t.contains("Uncorrect") || t.contains("Fatal") || t.contains("UE"));
+            .filter(|i| !i.text.is_empty())
+            .map(|i| i.text.clone())
+            .collect();
+        let memory = texts
+            .iter()
+            .any(|t| t.contains("Memory") || t.contains("EDAC") || t.contains("memory"));
+        let fatal = texts.iter().any(|t| {
+            t.contains("Non-recoverable")
+                || t.contains("Uncorrect")
+                || t.contains("Fatal")
+                || t.contains("UE")
+        });
         let what = match (memory, fatal) {
             (true, true) => "an uncorrectable memory error",
             (true, false) => "a memory error",
             (false, true) => "an uncorrectable hardware error",
             (false, false) => "a hardware error",
         };
-        let when = at.map(|t| format!(" at {}", clock::fmt_utc(t))).unwrap_or_default();
+        let when = at
+            .map(|t| format!(" at {}", clock::fmt_utc(t)))
+            .unwrap_or_default();
         let msg = format!(
             "The hardware reported {what}{when}: {}. {}",
             texts.join("; "),
@@ -132,7 +159,11 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
                 "Hardware faults can stop the machine without any kernel message."
             }
         );
-        let sev = if fatal { Severity::Critical } else { Severity::Warning };
+        let sev = if fatal {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        };
         let mut c = Claim::new(RULE, sev, msg);
         for i in &cl {
             c.finding.evidence.push(i.ev.clone());

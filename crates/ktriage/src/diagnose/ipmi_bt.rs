@@ -9,7 +9,12 @@ pub const RULE: &str = "ipmi-bt-timeout";
 /// Runs the rule.
 pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
     let a = cx.a;
-    let mut boots: Vec<usize> = a.events.iter().filter(|e| e.kind == EventKind::IpmiBtTimeout).map(|e| e.boot).collect();
+    let mut boots: Vec<usize> = a
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::IpmiBtTimeout)
+        .map(|e| e.boot)
+        .collect();
     boots.dedup();
     let mut out = Vec::new();
     for boot in boots {
@@ -18,7 +23,13 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             .collect();
         let n: u64 = ev
             .iter()
-            .map(|&k| a.events[k].details.get("repeats").and_then(|s| s.parse().ok()).unwrap_or(1u64))
+            .map(|&k| {
+                a.events[k]
+                    .details
+                    .get("repeats")
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(1u64)
+            })
             .sum();
         let first = &a.events[ev[0]];
         let last = &a.events[*ev.last().unwrap_or(&ev[0])];
@@ -66,6 +77,10 @@ mod tests {
         // Near miss: ordinary IPMI driver messages.
         let log = "[    5.000000] ipmi_si IPI0001:00: IPMI bt interface initialized\n";
         let a = analyze_bytes("c.log", log.as_bytes(), Options::default());
-        assert!(!a.incidents.iter().flat_map(|i| &i.findings).any(|f| f.rule == super::RULE));
+        assert!(!a
+            .incidents
+            .iter()
+            .flat_map(|i| &i.findings)
+            .any(|f| f.rule == super::RULE));
     }
 }

@@ -123,16 +123,56 @@ pub fn panic_sysctl(k: ReportKind) -> Option<&'static str> {
 /// Frames that belong to the interrupt, watchdog and stack-dump machinery, not to the code
 /// that was stuck (skipped when looking for where a CPU waited).
 pub const MACHINERY_PREFIXES: &[&str] = &[
-    "dump_backtrace", "show_stack", "show_regs", "sched_show_task", "dump_cpu_task", "rcu_dump_cpu_stacks",
-    "print_cpu_stall", "print_other_cpu_stall", "rcu_sched_clock_irq", "rcu_check_callbacks", "rcu_pending",
-    "update_process_times", "tick_sched", "tick_handle", "tick_do", "__hrtimer_run_queues", "hrtimer_interrupt",
-    "arch_timer_handler", "handle_percpu_devid_irq", "generic_handle_irq", "generic_handle_domain_irq",
-    "__handle_domain_irq", "handle_domain_irq", "gic_handle_irq", "el1_irq", "el1h_64_irq", "el1_interrupt",
-    "call_on_irq_stack", "do_interrupt_handler", "irq_exit", "__irq_exit_rcu", "apic_timer_interrupt",
-    "smp_apic_timer_interrupt", "sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt",
-    "__sysvec_apic_timer_interrupt", "local_apic_timer_interrupt", "watchdog_timer_fn", "watchdog_overflow_callback",
-    "nmi_cpu_backtrace", "nmi_trigger_cpumask_backtrace", "arch_trigger_cpumask_backtrace", "dump_stack",
-    "__dump_stack", "lockup_detector", "ret_from_intr", "irq_return", "handle_irq", "do_IRQ", "common_interrupt",
+    "dump_backtrace",
+    "show_stack",
+    "show_regs",
+    "sched_show_task",
+    "dump_cpu_task",
+    "rcu_dump_cpu_stacks",
+    "print_cpu_stall",
+    "print_other_cpu_stall",
+    "rcu_sched_clock_irq",
+    "rcu_check_callbacks",
+    "rcu_pending",
+    "update_process_times",
+    "tick_sched",
+    "tick_handle",
+    "tick_do",
+    "__hrtimer_run_queues",
+    "hrtimer_interrupt",
+    "arch_timer_handler",
+    "handle_percpu_devid_irq",
+    "generic_handle_irq",
+    "generic_handle_domain_irq",
+    "__handle_domain_irq",
+    "handle_domain_irq",
+    "gic_handle_irq",
+    "el1_irq",
+    "el1h_64_irq",
+    "el1_interrupt",
+    "call_on_irq_stack",
+    "do_interrupt_handler",
+    "irq_exit",
+    "__irq_exit_rcu",
+    "apic_timer_interrupt",
+    "smp_apic_timer_interrupt",
+    "sysvec_apic_timer_interrupt",
+    "asm_sysvec_apic_timer_interrupt",
+    "__sysvec_apic_timer_interrupt",
+    "local_apic_timer_interrupt",
+    "watchdog_timer_fn",
+    "watchdog_overflow_callback",
+    "nmi_cpu_backtrace",
+    "nmi_trigger_cpumask_backtrace",
+    "arch_trigger_cpumask_backtrace",
+    "dump_stack",
+    "__dump_stack",
+    "lockup_detector",
+    "ret_from_intr",
+    "irq_return",
+    "handle_irq",
+    "do_IRQ",
+    "common_interrupt",
     "asm_common_interrupt",
 ];
 
@@ -163,7 +203,14 @@ pub fn is_csd_waiter(f: &str) -> bool {
 }
 
 /// Spin helpers a CPU may be caught in while it waits for a CSD lock.
-pub const SPIN_HELPERS: &[&str] = &["cpu_relax", "__cmpwait", "smp_cond_load", "delay_tsc", "native_safe_halt", "rep_nop"];
+pub const SPIN_HELPERS: &[&str] = &[
+    "cpu_relax",
+    "__cmpwait",
+    "smp_cond_load",
+    "delay_tsc",
+    "native_safe_halt",
+    "rep_nop",
+];
 
 #[cfg(test)]
 mod tests {
@@ -171,9 +218,15 @@ mod tests {
 
     #[test]
     fn knows_panic_reasons() {
-        assert!(panic_reason("Attempted to kill init! exitcode=0x00000009").unwrap().contains("PID 1"));
-        assert!(panic_reason("Fatal exception in interrupt").unwrap().contains("interrupt"));
-        assert!(panic_reason("Fatal exception").unwrap().contains("panic_on_oops"));
+        assert!(panic_reason("Attempted to kill init! exitcode=0x00000009")
+            .unwrap()
+            .contains("PID 1"));
+        assert!(panic_reason("Fatal exception in interrupt")
+            .unwrap()
+            .contains("interrupt"));
+        assert!(panic_reason("Fatal exception")
+            .unwrap()
+            .contains("panic_on_oops"));
         assert_eq!(panic_reason("something else"), None);
     }
 

@@ -18,7 +18,9 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
     let a = cx.a;
     let mut out = Vec::new();
     for b in a.boots.iter().skip(1) {
-        let Some(p) = a.boots.get(b.index - 1) else { continue };
+        let Some(p) = a.boots.get(b.index - 1) else {
+            continue;
+        };
         if p.source.path != b.source.path || b.marker != "linux_version" {
             continue;
         }
@@ -26,17 +28,31 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
             continue;
         };
         // Last wall stamp known in the previous boot.
-        let mut last: Option<(String, u64)> = p.time.as_ref().and_then(|t| t.wall.clone()).map(|w| (w, p.source.line));
+        let mut last: Option<(String, u64)> = p
+            .time
+            .as_ref()
+            .and_then(|t| t.wall.clone())
+            .map(|w| (w, p.source.line));
         let stamps = a
             .events
             .iter()
             .filter(|e| e.boot == p.index)
-            .filter_map(|e| e.time.as_ref().and_then(|t| t.wall.clone()).map(|w| (w, e.source.line)))
+            .filter_map(|e| {
+                e.time
+                    .as_ref()
+                    .and_then(|t| t.wall.clone())
+                    .map(|w| (w, e.source.line))
+            })
             .chain(
                 a.reports
                     .iter()
                     .filter(|r| r.boot == p.index)
-                    .filter_map(|r| r.time.as_ref().and_then(|t| t.wall.clone()).map(|w| (w, r.source.last_line))),
+                    .filter_map(|r| {
+                        r.time
+                            .as_ref()
+                            .and_then(|t| t.wall.clone())
+                            .map(|w| (w, r.source.last_line))
+                    }),
             );
         for (w, line) in stamps {
             if last.as_ref().is_none_or(|(_, l)| line > *l) {
@@ -44,17 +60,17 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
             }
         }
         let Some((last_wall, _)) = last else { continue };
-        let (Some(t0), Some(t1)) = (cx.clock.relative(&last_wall), cx.clock.relative(&start)) else {
+        let (Some(t0), Some(t1)) = (cx.clock.relative(&last_wall), cx.clock.relative(&start))
+        else {
             continue;
         };
         let gap = t1 - t0;
         if gap < MIN_GAP_SECONDS {
             continue;
         }
-        let clean = a
-            .events
-            .iter()
-            .any(|e| e.boot == p.index && matches!(e.kind, EventKind::Reboot | EventKind::PowerOff));
+        let clean = a.events.iter().any(|e| {
+            e.boot == p.index && matches!(e.kind, EventKind::Reboot | EventKind::PowerOff)
+        });
         if clean {
             continue;
         }
@@ -63,13 +79,23 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         let zone = match cx.clock.local_offset() {
             Some((o, "--tz")) => format!(" ({} from --tz", clock::fmt_offset(o)),
             Some((o, _)) => {
-                let at = cx.clock.inferred.as_ref().map(|i| format!("{}:{}", util::short(&i.evidence.path), i.evidence.line)).unwrap_or_default();
-                format!(" ({}, inferred from the UTC stamp embedded in {at}", clock::fmt_offset(o))
+                let at = cx
+                    .clock
+                    .inferred
+                    .as_ref()
+                    .map(|i| format!("{}:{}", util::short(&i.evidence.path), i.evidence.line))
+                    .unwrap_or_default();
+                format!(
+                    " ({}, inferred from the UTC stamp embedded in {at}",
+                    clock::fmt_offset(o)
+                )
             }
             None => String::new(),
         };
         let when = match abs {
-            Some(t) if !zone.is_empty() => format!("{}{zone} = {})", pretty(&last_wall), clock::fmt_utc(t)),
+            Some(t) if !zone.is_empty() => {
+                format!("{}{zone} = {})", pretty(&last_wall), clock::fmt_utc(t))
+            }
             _ => pretty(&last_wall),
         };
         let mut msg = format!(
@@ -87,7 +113,9 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
                     continue;
                 }
                 if let Some(ht) = h.at {
-                    if (ht - t).abs() <= LINK_SECONDS || (ht > t && ht < t + gap && ht - t <= LINK_SECONDS) {
+                    if (ht - t).abs() <= LINK_SECONDS
+                        || (ht > t && ht < t + gap && ht - t <= LINK_SECONDS)
+                    {
                         linked = Some((ci, ht));
                         break;
                     }
@@ -106,14 +134,21 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
             c.members.push(Node::Claim(ci));
             c.summary = Some(format!(
                 "{}; {file} stops {} later and the machine reboots {} after",
-                prior[ci].summary.clone().unwrap_or_else(|| "Hardware error".into()),
+                prior[ci]
+                    .summary
+                    .clone()
+                    .unwrap_or_else(|| "Hardware error".into()),
                 clock::fmt_duration(d.abs()),
                 clock::fmt_duration(gap)
             ));
             c.weight = 85;
             c.confidence = 0.8;
         } else {
-            c.summary = Some(format!("{file} stops at {} and the next boot comes {} later", pretty(&last_wall), clock::fmt_duration(gap)));
+            c.summary = Some(format!(
+                "{file} stops at {} and the next boot comes {} later",
+                pretty(&last_wall),
+                clock::fmt_duration(gap)
+            ));
             c.weight = 20;
             c.confidence = 0.5;
             if abs.is_none() && !a.sel_records.is_empty() {
@@ -123,9 +158,16 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         c.finding.evidence.push(Evidence {
             path: b.source.path.clone(),
             line: b.source.line.saturating_sub(1).max(1),
-            text: format!("(last line before the new boot; last time stamp seen: {})", pretty(&last_wall)),
+            text: format!(
+                "(last line before the new boot; last time stamp seen: {})",
+                pretty(&last_wall)
+            ),
         });
-        if let Some(e) = a.events.iter().find(|e| e.boot == b.index && e.kind == EventKind::KernelVersion) {
+        if let Some(e) = a
+            .events
+            .iter()
+            .find(|e| e.boot == b.index && e.kind == EventKind::KernelVersion)
+        {
             c.finding.evidence.push(util::ev_event(e));
         }
         if let Some(i) = &cx.clock.inferred {
@@ -139,7 +181,11 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
             "Keep the last kernel messages next time: a serial console or netconsole (`netconsole=@/eth0,6666@LOGHOST/`), kdump (`kdumpctl status`), and `kernel.panic=10` so a crash reboots on its own."
                 .to_string(),
         );
-        if let Some(e) = a.events.iter().find(|e| e.boot == b.index && e.kind == EventKind::KernelVersion) {
+        if let Some(e) = a
+            .events
+            .iter()
+            .find(|e| e.boot == b.index && e.kind == EventKind::KernelVersion)
+        {
             let k = a.events.iter().position(|x| std::ptr::eq(x, e));
             if let Some(k) = k {
                 c.members.push(Node::Event(k));
@@ -153,11 +199,20 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
 
 /// `Mar 27 20:48:45` from `--03-27T20:48:45`; other forms unchanged.
 fn pretty(w: &str) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     match clock::parse_wall(w) {
         Some(p) if p.year.is_none() && (1..=12).contains(&p.month) => {
             let s = p.secs as u32;
-            format!("{} {} {:02}:{:02}:{:02}", MONTHS[p.month as usize - 1], p.day, s / 3600, s / 60 % 60, s % 60)
+            format!(
+                "{} {} {:02}:{:02}:{:02}",
+                MONTHS[p.month as usize - 1],
+                p.day,
+                s / 3600,
+                s / 60 % 60,
+                s % 60
+            )
         }
         _ => w.to_string(),
     }
@@ -175,7 +230,14 @@ Mar 27 20:48:45 node kernel: reboot: Restarting system
 Mar 28 17:04:54 node kernel: Linux version 4.18.0 (mockbuild@x) #1 SMP
 ";
         let a = analyze_bytes("messages", log.as_bytes(), Options::default());
-        assert!(!a.incidents.iter().flat_map(|i| &i.findings).any(|f| f.rule == super::RULE), "{:?}", a.incidents);
+        assert!(
+            !a.incidents
+                .iter()
+                .flat_map(|i| &i.findings)
+                .any(|f| f.rule == super::RULE),
+            "{:?}",
+            a.incidents
+        );
     }
 
     #[test]
@@ -185,7 +247,12 @@ Mar 27 20:48:45 node etcd[17285]: something
 Mar 28 17:04:54 node kernel: Linux version 4.18.0 (mockbuild@x) #1 SMP
 ";
         let a = analyze_bytes("messages", log.as_bytes(), Options::default());
-        let f = a.incidents.iter().flat_map(|i| &i.findings).find(|f| f.rule == super::RULE).expect("log-gap");
+        let f = a
+            .incidents
+            .iter()
+            .flat_map(|i| &i.findings)
+            .find(|f| f.rule == super::RULE)
+            .expect("log-gap");
         assert!(f.message.contains("20 h 16 min"), "{}", f.message);
     }
 }

@@ -183,8 +183,7 @@ fn same_task_links(cx: &Ctx, dsu: &mut Dsu) {
     for i in 0..rs.len() {
         for j in i + 1..rs.len() {
             let (a, b) = (&rs[i], &rs[j]);
-            let same = a.cpu.is_some()
-                && a.cpu == b.cpu
+            let same = a.cpu == b.cpu
                 && a.pid.is_some_and(|p| p != 0)
                 && a.pid == b.pid
                 && a.comm.is_some()
@@ -195,6 +194,9 @@ fn same_task_links(cx: &Ctx, dsu: &mut Dsu) {
         }
     }
 }
+
+/// Members of one incident: report, event and claim indices.
+type Group = (Vec<usize>, Vec<usize>, Vec<usize>);
 
 fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
     let a = cx.a;
@@ -256,7 +258,7 @@ fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
         }
     }
     // Components holding at least one claim.
-    let mut comps: HashMap<usize, (Vec<usize>, Vec<usize>, Vec<usize>)> = HashMap::new();
+    let mut comps: HashMap<usize, Group> = HashMap::new();
     let nodes = dsu.nodes.clone();
     for n in nodes {
         let id = dsu.id(n);
@@ -269,8 +271,7 @@ fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
             Node::Sel(_) => {}
         }
     }
-    let mut groups: Vec<(Vec<usize>, Vec<usize>, Vec<usize>)> =
-        comps.into_values().filter(|g| !g.2.is_empty()).collect();
+    let mut groups: Vec<Group> = comps.into_values().filter(|g| !g.2.is_empty()).collect();
     for g in groups.iter_mut() {
         g.0.sort_unstable();
         g.1.sort_unstable();
@@ -287,7 +288,7 @@ fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
     let mut out = Vec::new();
     for (n, (reports, events, cls)) in groups.into_iter().enumerate() {
         let mut members: Vec<&Claim> = cls.iter().map(|&i| &claims[i]).collect();
-        members.sort_by(|x, y| y.weight.cmp(&x.weight));
+        members.sort_by_key(|c| std::cmp::Reverse(c.weight));
         let root = members
             .iter()
             .filter_map(|c| c.root)

@@ -7,7 +7,15 @@ use super::{util, Claim, Ctx, Node};
 use crate::model::*;
 
 /// Frames that show a report was raised from inside the die path.
-const DIE_PATH: &[&str] = &["notify_die", "die", "__die", "oops_end", "oops_begin", "atomic_notifier_call_chain", "notifier_call_chain"];
+const DIE_PATH: &[&str] = &[
+    "notify_die",
+    "die",
+    "__die",
+    "oops_end",
+    "oops_begin",
+    "atomic_notifier_call_chain",
+    "notifier_call_chain",
+];
 
 /// The rule id.
 pub const RULE: &str = "nested-oops";
@@ -55,7 +63,10 @@ pub fn pairs(a: &Analysis) -> Vec<(usize, usize, Vec<usize>)> {
             .map(|(k, _)| k)
             .collect();
         let unfinished = !util::ended(a0);
-        let nested = close && ((unfinished && b.source.first_line <= a0.source.last_line + 5) || !die_events.is_empty() || in_die_path(b));
+        let nested = close
+            && ((unfinished && b.source.first_line <= a0.source.last_line + 5)
+                || !die_events.is_empty()
+                || in_die_path(b));
         if nested {
             out.push((i, j, die_events));
         }
@@ -126,7 +137,9 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         let mut c = Claim::new(RULE, Severity::Critical, msg);
         c.finding.evidence.push(util::ev_report(first));
         if !util::ended(first) {
-            c.finding.evidence.push(util::ev_report_line(first, |t| t.starts_with("Code:")));
+            c.finding
+                .evidence
+                .push(util::ev_report_line(first, |t| t.starts_with("Code:")));
         }
         for &d in &dies {
             c.finding.evidence.push(util::ev_event(&a.events[d]));
@@ -223,7 +236,16 @@ mod tests {
 [  300.000600] ---[ end trace 0123456789abcdf0 ]---
 ";
         let a = analyze_bytes("two.log", log.as_bytes(), Options::default());
-        assert_eq!(a.reports.len(), 2, "{:?}", a.reports.iter().map(|r| &r.title).collect::<Vec<_>>());
-        assert!(!a.incidents.iter().flat_map(|i| &i.findings).any(|f| f.rule == super::RULE));
+        assert_eq!(
+            a.reports.len(),
+            2,
+            "{:?}",
+            a.reports.iter().map(|r| &r.title).collect::<Vec<_>>()
+        );
+        assert!(!a
+            .incidents
+            .iter()
+            .flat_map(|i| &i.findings)
+            .any(|f| f.rule == super::RULE));
     }
 }

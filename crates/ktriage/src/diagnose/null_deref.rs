@@ -15,7 +15,10 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
     let a = cx.a;
     let mut out = Vec::new();
     for (i, r) in a.reports.iter().enumerate() {
-        if !matches!(r.kind, ReportKind::Oops | ReportKind::Bug | ReportKind::Kasan) {
+        if !matches!(
+            r.kind,
+            ReportKind::Oops | ReportKind::Bug | ReportKind::Kasan
+        ) {
             continue;
         }
         let Some(addr) = r.fault_address.as_deref().and_then(util::hex) else {
@@ -24,7 +27,10 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         if addr >= PAGE {
             continue;
         }
-        let func = r.ip.as_ref().map(|ip| ip.function.clone()).filter(|f| !f.is_empty());
+        let func =
+            r.ip.as_ref()
+                .map(|ip| ip.function.clone())
+                .filter(|f| !f.is_empty());
         let module = r.ip.as_ref().and_then(|ip| ip.module.clone());
         let loc = util::where_ip(r);
         let access = r
@@ -36,7 +42,11 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             .map(|w| if w == 1 { "write to" } else { "read of" })
             .or_else(|| {
                 let pf = r.decoded.page_fault.as_ref()?.get("summary")?.as_str()?;
-                Some(if pf.contains("write") { "write to" } else { "read of" })
+                Some(if pf.contains("write") {
+                    "write to"
+                } else {
+                    "read of"
+                })
             })
             .unwrap_or("access to");
         let what = if addr == 0 {
@@ -56,9 +66,15 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         let mut c = Claim::new(RULE, Severity::Critical, msg);
         c.finding.evidence.push(util::ev_report(r));
         c.finding.evidence.push(util::ev_report_line(r, |t| {
-            t.starts_with("pc :") || t.starts_with("PC is at") || t.starts_with("RIP") || t.starts_with("IP:") || t.starts_with("EIP is at")
+            t.starts_with("pc :")
+                || t.starts_with("PC is at")
+                || t.starts_with("RIP")
+                || t.starts_with("IP:")
+                || t.starts_with("EIP is at")
         }));
-        c.finding.evidence.dedup_by(|x, y| x.line == y.line && x.path == y.path);
+        c.finding
+            .evidence
+            .dedup_by(|x, y| x.line == y.line && x.path == y.path);
         if let Some(f) = &func {
             let fo = loc
                 .as_deref()
@@ -89,7 +105,11 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         c.root = Some((i, 50));
         c.summary = Some(format!(
             "NULL pointer dereference {place}{}",
-            if addr == 0 { String::new() } else { format!(" (member at offset {addr:#x})") }
+            if addr == 0 {
+                String::new()
+            } else {
+                format!(" (member at offset {addr:#x})")
+            }
         ));
         c.weight = 50;
         c.confidence = 0.9;
@@ -115,6 +135,10 @@ mod tests {
 ";
         let a = analyze_bytes("pf.log", log.as_bytes(), Options::default());
         assert_eq!(a.reports.len(), 1);
-        assert!(!a.incidents.iter().flat_map(|i| &i.findings).any(|f| f.rule == super::RULE));
+        assert!(!a
+            .incidents
+            .iter()
+            .flat_map(|i| &i.findings)
+            .any(|f| f.rule == super::RULE));
     }
 }

@@ -13,7 +13,13 @@ pub const RULE: &str = "panic-after-oops";
 fn causes_panic(k: ReportKind) -> bool {
     util::is_oops_kind(k)
         || util::is_stall_kind(k)
-        || matches!(k, ReportKind::RegisterDump | ReportKind::Warning | ReportKind::Oom | ReportKind::HardwareError)
+        || matches!(
+            k,
+            ReportKind::RegisterDump
+                | ReportKind::Warning
+                | ReportKind::Oom
+                | ReportKind::HardwareError
+        )
 }
 
 /// Runs the rule.
@@ -47,17 +53,27 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         } else {
             format!("{} ({}, {}){at}", r.title, r.id, util::at_report(r))
         };
-        let mut msg = format!("The panic `{reason}` ({}) is the consequence of {what}", util::at_report(p));
+        let mut msg = format!(
+            "The panic `{reason}` ({}) is the consequence of {what}",
+            util::at_report(p)
+        );
         if let Some(w) = why {
             msg.push_str(&format!(": {w}"));
         }
         msg.push('.');
         let mut c = Claim::new(RULE, Severity::Critical, msg);
         c.finding.evidence.push(util::ev_report_line(r, |t| {
-            t.starts_with("RIP") || t.starts_with("EIP") || t.starts_with("pc :") || t.starts_with("PC is at") || t.starts_with("IP:")
+            t.starts_with("RIP")
+                || t.starts_with("EIP")
+                || t.starts_with("pc :")
+                || t.starts_with("PC is at")
+                || t.starts_with("IP:")
         }));
         c.finding.evidence.push(util::ev_report(p));
-        let func = r.ip.as_ref().map(|ip| ip.function.clone()).filter(|f| !f.is_empty());
+        let func =
+            r.ip.as_ref()
+                .map(|ip| ip.function.clone())
+                .filter(|f| !f.is_empty());
         match (&func, r.ip.as_ref().and_then(|ip| ip.module.clone())) {
             (Some(f), Some(m)) => c.finding.advice.push(format!(
                 "Fix the cause, not the panic: {f} is in module {m}; resolve the line with `gdb -batch -ex 'list *({})' $(modinfo -n {m})` or `./scripts/faddr2line {m}.ko {}`.",
@@ -80,7 +96,10 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         c.members.push(Node::Report(j));
         c.root = Some((i, 80));
         c.summary = Some(match &func {
-            Some(f) => format!("{} in {f} led to kernel panic: {reason}", r.kind.as_str().replace('_', " ")),
+            Some(f) => format!(
+                "{} in {f} led to kernel panic: {reason}",
+                r.kind.as_str().replace('_', " ")
+            ),
             None => format!("{} led to kernel panic: {reason}", r.title),
         });
         c.weight = 70;
@@ -99,6 +118,10 @@ mod tests {
         // Near miss: a panic with nothing before it in the log stays on its own.
         let log = "[   10.000000] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\n";
         let a = analyze_bytes("p.log", log.as_bytes(), Options::default());
-        assert!(!a.incidents.iter().flat_map(|i| &i.findings).any(|f| f.rule == super::RULE));
+        assert!(!a
+            .incidents
+            .iter()
+            .flat_map(|i| &i.findings)
+            .any(|f| f.rule == super::RULE));
     }
 }

@@ -15,9 +15,30 @@ pub const RULE_IRQ: &str = "irq-vector-exhaustion";
 
 /// Drivers whose failure leaves the machine without its disk.
 pub const STORAGE_DRIVERS: &[&str] = &[
-    "virtio_blk", "virtio_scsi", "nvme", "ahci", "megaraid_sas", "mpt3sas", "mpt2sas", "hpsa", "smartpqi",
-    "xen_blkfront", "ata_piix", "vmw_pvscsi", "hv_storvsc", "sd", "sdhci", "mmc", "aacraid", "isci", "qla2xxx",
-    "lpfc", "be2iscsi", "pm80xx", "hisi_sas", "mptsas",
+    "virtio_blk",
+    "virtio_scsi",
+    "nvme",
+    "ahci",
+    "megaraid_sas",
+    "mpt3sas",
+    "mpt2sas",
+    "hpsa",
+    "smartpqi",
+    "xen_blkfront",
+    "ata_piix",
+    "vmw_pvscsi",
+    "hv_storvsc",
+    "sd",
+    "sdhci",
+    "mmc",
+    "aacraid",
+    "isci",
+    "qla2xxx",
+    "lpfc",
+    "be2iscsi",
+    "pm80xx",
+    "hisi_sas",
+    "mptsas",
 ];
 
 /// `-EPROBE_DEFER`: not a failure.
@@ -29,7 +50,11 @@ fn driver_of(e: &Event) -> String {
     e.details
         .get("driver")
         .cloned()
-        .or_else(|| e.subject.as_ref().map(|s| s.split_whitespace().next().unwrap_or(s).to_string()))
+        .or_else(|| {
+            e.subject
+                .as_ref()
+                .map(|s| s.split_whitespace().next().unwrap_or(s).to_string())
+        })
         .unwrap_or_else(|| "?".into())
 }
 
@@ -62,7 +87,12 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         if probes.is_empty() {
             continue;
         }
-        let enospc = |k: &usize| a.events[*k].errno.as_ref().is_some_and(|er| er.code == ENOSPC);
+        let enospc = |k: &usize| {
+            a.events[*k]
+                .errno
+                .as_ref()
+                .is_some_and(|er| er.code == ENOSPC)
+        };
         let irq_fails: Vec<usize> = (0..a.events.len())
             .filter(|&k| {
                 let e = &a.events[k];
@@ -88,7 +118,11 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             }
         }
         let storage: Vec<&String> = drivers.iter().filter(|d| is_storage(d)).collect();
-        let mut msg = format!("{} ({}).", lines.join("; "), util::at_event(&a.events[probes[0]]));
+        let mut msg = format!(
+            "{} ({}).",
+            lines.join("; "),
+            util::at_event(&a.events[probes[0]])
+        );
         if !storage.is_empty() {
             msg.push_str(&format!(
                 " {} is a storage driver: without it the disk behind it never appears, so anything waiting for that disk (root mount, kdump's dump target) waits until it times out.",
@@ -169,7 +203,10 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             table_ev.push(Evidence {
                 path: t.source.path.clone(),
                 line: t.source.line,
-                text: format!("{} CPU column(s), {} numbered interrupt lines", t.cpus, t.irq_lines),
+                text: format!(
+                    "{} CPU column(s), {} numbered interrupt lines",
+                    t.cpus, t.irq_lines
+                ),
             });
         }
         let failed: Vec<String> = probes
@@ -181,7 +218,10 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             "{} failed with -28 ENOSPC: on x86 that is the interrupt vector allocator finding no free vector on the CPUs the interrupt may use (each CPU has about {budget} device vectors)",
             util::list(&failed)
         );
-        if let Some(&k) = irq_fails.iter().find(|&&k| a.events[k].kind == EventKind::IrqRequestFailure) {
+        if let Some(&k) = irq_fails
+            .iter()
+            .find(|&&k| a.events[k].kind == EventKind::IrqRequestFailure)
+        {
             msg.push_str(&format!(
                 "; the interrupt request itself failed first (`{}`, {})",
                 a.events[k].text,
@@ -194,7 +234,8 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             msg.push_str(&table_facts.join("; "));
             msg.push('.');
         }
-        let one_cpu = a.interrupt_tables.iter().any(|t| t.cpus == 1) || cmd_nr_cpus.as_deref() == Some("1");
+        let one_cpu =
+            a.interrupt_tables.iter().any(|t| t.cpus == 1) || cmd_nr_cpus.as_deref() == Some("1");
         if one_cpu {
             msg.push_str(
                 " With one CPU every device's vectors land on it; a kdump capture kernel booted with nr_cpus=1 (the default KDUMP_COMMANDLINE_APPEND on RHEL-like systems) on a machine with many PCIe ports and queues runs out.",
@@ -228,12 +269,26 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         ));
         c.members = members;
         c.weight = 80;
-        c.confidence = if pressure || !irq_fails.is_empty() { 0.85 } else { 0.6 };
+        c.confidence = if pressure || !irq_fails.is_empty() {
+            0.85
+        } else {
+            0.6
+        };
         c.summary = Some(format!(
             "{}{} could not get an interrupt vector (ENOSPC){}",
-            if capture || one_cpu { "kdump capture kernel: " } else { "" },
+            if capture {
+                "kdump capture kernel: "
+            } else if one_cpu {
+                "1-CPU boot (kdump capture kernel with nr_cpus=1?): "
+            } else {
+                ""
+            },
             storage_s,
-            if one_cpu { ": all interrupts on one CPU (nr_cpus=1), so its disk never appeared" } else { "" }
+            if one_cpu {
+                ", all interrupts sit on one CPU; its disk never appeared"
+            } else {
+                ""
+            }
         ));
         out.push(c);
     }
@@ -252,7 +307,12 @@ mod tests {
 [   58.031863] virtio_blk: probe of virtio0 failed with error -28
 ";
         let a = analyze_bytes("d.log", log.as_bytes(), Options::default());
-        let rules: Vec<&str> = a.incidents.iter().flat_map(|i| &i.findings).map(|f| f.rule).collect();
+        let rules: Vec<&str> = a
+            .incidents
+            .iter()
+            .flat_map(|i| &i.findings)
+            .map(|f| f.rule)
+            .collect();
         assert!(rules.contains(&super::RULE), "{rules:?}");
         assert!(rules.contains(&super::RULE_IRQ), "{rules:?}");
         assert_eq!(a.incidents.len(), 1);
@@ -263,7 +323,12 @@ mod tests {
         // Near miss: a probe failing with -ENODEV is a probe failure, not vector exhaustion.
         let log = "[    5.000000] ahci: probe of 0000:00:17.0 failed with error -19\n";
         let a = analyze_bytes("d.log", log.as_bytes(), Options::default());
-        let rules: Vec<&str> = a.incidents.iter().flat_map(|i| &i.findings).map(|f| f.rule).collect();
+        let rules: Vec<&str> = a
+            .incidents
+            .iter()
+            .flat_map(|i| &i.findings)
+            .map(|f| f.rule)
+            .collect();
         assert!(rules.contains(&super::RULE), "{rules:?}");
         assert!(!rules.contains(&super::RULE_IRQ), "{rules:?}");
     }

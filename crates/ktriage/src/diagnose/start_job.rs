@@ -58,7 +58,10 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         let first = &a.events[g[0]];
         let elapsed = g
             .iter()
-            .filter_map(|&k| num(&a.events[k], "last_elapsed_seconds").or_else(|| num(&a.events[k], "elapsed_seconds")))
+            .filter_map(|&k| {
+                num(&a.events[k], "last_elapsed_seconds")
+                    .or_else(|| num(&a.events[k], "elapsed_seconds"))
+            })
             .max()
             .unwrap_or(0);
         let limit = num(first, "limit_seconds");
@@ -68,24 +71,35 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
                 let e = &a.events[k];
                 e.kind == EventKind::DeviceTimeout
                     && e.boot == first.boot
-                    && e.subject.as_deref().is_some_and(|s| same_unit(s, &unit) || unit.contains(s) || s.contains(&unit))
+                    && e.subject.as_deref().is_some_and(|s| {
+                        same_unit(s, &unit) || unit.contains(s) || s.contains(&unit)
+                    })
             })
             .collect();
-        let stuck = elapsed >= STUCK_SECONDS || limit.is_some_and(|l| elapsed >= l) || !timeouts.is_empty();
+        let stuck =
+            elapsed >= STUCK_SECONDS || limit.is_some_and(|l| elapsed >= l) || !timeouts.is_empty();
         if !stuck {
             continue;
         }
-        let repeats: u64 = g.iter().map(|&k| num(&a.events[k], "repeats").unwrap_or(1)).sum();
+        let repeats: u64 = g
+            .iter()
+            .map(|&k| num(&a.events[k], "repeats").unwrap_or(1))
+            .sum();
         let device = unit.ends_with(".device");
         let mut msg = format!(
             "systemd waited {elapsed} s{} for {unit} ({} progress lines from {}){}",
-            limit.map(|l| format!(" of its {l} s limit")).unwrap_or_default(),
+            limit
+                .map(|l| format!(" of its {l} s limit"))
+                .unwrap_or_default(),
             repeats,
             util::at_event(first),
             if timeouts.is_empty() {
                 ", and the log ends while it still waits".to_string()
             } else {
-                format!(" and timed out ({})", util::at_event(&a.events[timeouts[0]]))
+                format!(
+                    " and timed out ({})",
+                    util::at_event(&a.events[timeouts[0]])
+                )
             }
         );
         if device {
@@ -100,14 +114,23 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
                     Node::Event(k) => {
                         let e = &a.events[*k];
                         util::boots_compatible(a, e.boot, first.boot)
-                            && e.details.get("driver").is_some_and(|d| probe_failure::is_storage(d))
+                            && e.details
+                                .get("driver")
+                                .is_some_and(|d| probe_failure::is_storage(d))
                     }
                     _ => false,
                 })
         });
         let mut c = Claim::new(RULE, Severity::Critical, msg);
         if let Some(cause) = cause {
-            if let Some(Node::Event(k)) = cause.members.iter().find(|m| matches!(m, Node::Event(_))) {
+            let storage_ev = cause.members.iter().find(|m| match m {
+                Node::Event(k) => a.events[*k]
+                    .details
+                    .get("driver")
+                    .is_some_and(|d| probe_failure::is_storage(d)),
+                _ => false,
+            });
+            if let Some(Node::Event(k)) = storage_ev {
                 let e = &a.events[*k];
                 c.finding.message.push_str(&format!(
                     " The disk's driver failed to probe ({}: {}), which is why.",
@@ -149,7 +172,10 @@ mod tests {
 
     #[test]
     fn truncated_unit_names_match() {
-        assert!(same_unit("dev-disk...233403b7c.device", "dev-disk...33403b7c.device"));
+        assert!(same_unit(
+            "dev-disk...233403b7c.device",
+            "dev-disk...33403b7c.device"
+        ));
         assert!(!same_unit("dev-sda1.device", "dev-sdb1.device"));
     }
 
@@ -162,6 +188,10 @@ mod tests {
 [  OK  ] Found device /dev/sda1.
 ";
         let a = analyze_bytes("c.log", log.as_bytes(), Options::default());
-        assert!(!a.incidents.iter().flat_map(|i| &i.findings).any(|f| f.rule == RULE));
+        assert!(!a
+            .incidents
+            .iter()
+            .flat_map(|i| &i.findings)
+            .any(|f| f.rule == RULE));
     }
 }

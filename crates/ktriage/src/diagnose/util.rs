@@ -164,7 +164,10 @@ pub fn hex(s: &str) -> Option<u64> {
 pub fn is_stall_kind(k: ReportKind) -> bool {
     matches!(
         k,
-        ReportKind::SoftLockup | ReportKind::HardLockup | ReportKind::RcuStall | ReportKind::HungTask
+        ReportKind::SoftLockup
+            | ReportKind::HardLockup
+            | ReportKind::RcuStall
+            | ReportKind::HungTask
     )
 }
 
@@ -172,6 +175,10 @@ pub fn is_stall_kind(k: ReportKind) -> bool {
 pub fn is_oops_kind(k: ReportKind) -> bool {
     matches!(
         k,
-        ReportKind::Oops | ReportKind::Bug | ReportKind::Kasan | ReportKind::Kfence | ReportKind::Ubsan
+        ReportKind::Oops
+            | ReportKind::Bug
+            | ReportKind::Kasan
+            | ReportKind::Kfence
+            | ReportKind::Ubsan
     )
 }
