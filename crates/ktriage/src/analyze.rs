@@ -25,7 +25,7 @@ pub struct Options {
 /// Raw lines kept before a report for its signature window.
 const WINDOW_BEFORE: usize = 50;
 /// Raw lines kept after a report ends for its signature window.
-const WINDOW_AFTER: u64 = 400;
+const WINDOW_AFTER: u64 = 250;
 /// Byte cap of one signature window.
 const WINDOW_CAP: usize = 512 * 1024;
 
@@ -333,7 +333,11 @@ impl Analyzer {
         let mut marker: Option<(usize, usize)> = None; // (pos, marker index)
         let mut events: [Option<usize>; 4] = [None; 4];
         let mut n_events = 0;
-        if rec.origin.0 != Origin::User || t.contains("kernel") {
+        // Most lines match nothing: a plain `is_match` (prefiltered) is far cheaper than the
+        // overlapping search that collects every hit.
+        let any_hit = VOCAB.ac.is_match(text);
+        if !any_hit {
+        } else if rec.origin.0 != Origin::User || t.contains("kernel") {
             for m in VOCAB.ac.find_overlapping_iter(text) {
                 match VOCAB.hits[m.pattern().as_usize()] {
                     Hit::Marker(i) => {

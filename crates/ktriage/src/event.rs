@@ -263,7 +263,11 @@ fn device_prefix(text: &str) -> Option<String> {
         return Some(parts.join(" "));
     }
     // Up to the last ": " among the first few tokens.
-    let head = &text[..text.len().min(80)];
+    let mut cut = text.len().min(80);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &text[..cut];
     let i = head.rfind(": ")?;
     let s = &head[..i];
     if s.split_whitespace().count() <= 3 {
@@ -316,6 +320,13 @@ mod tests {
             device_prefix("[ascend] [devdrv] [x 322] <kworker> unsuccessful").as_deref(),
             Some("ascend devdrv")
         );
+    }
+
+    #[test]
+    fn device_prefix_cuts_on_a_char_boundary() {
+        // Found by the `analyze` fuzz target: a multi-byte char straddling byte 80.
+        let text = format!("{}\u{fffd}: x", "a".repeat(79));
+        assert!(device_prefix(&text).is_some());
     }
 
     #[test]

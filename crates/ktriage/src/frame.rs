@@ -524,10 +524,13 @@ fn find_embedded_timestamp(b: &[u8], from: usize) -> Option<usize> {
     while i < b.len() {
         let off = memchr::memchr(b'[', &b[i..])?;
         let pos = i + off;
-        if let Some((end, _)) = kernel_ts_at(b, pos, true, 6) {
-            // Must be followed by a space or a caller id, as printk prints it.
-            if matches!(b.get(end), Some(b' ') | Some(b'[') | None) {
-                return Some(pos);
+        let next = b.get(pos + 1).copied().unwrap_or(0);
+        if (next == b' ' || next.is_ascii_digit()) && b.len() - pos >= 10 {
+            if let Some((end, _)) = kernel_ts_at(b, pos, true, 6) {
+                // Must be followed by a space or a caller id, as printk prints it.
+                if matches!(b.get(end), Some(b' ') | Some(b'[') | None) {
+                    return Some(pos);
+                }
             }
         }
         i = pos + 1;

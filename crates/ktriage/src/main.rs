@@ -221,8 +221,8 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
     let stdout = std::io::stdout();
     let result = match format {
         Format::Json => {
-            let mut lock = stdout.lock();
-            ktriage::render::json(&analysis, &mut lock)
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            ktriage::render::json(&analysis, &mut out).and_then(|_| out.flush())
         }
         Format::Syz => {
             let mut lock = stdout.lock();

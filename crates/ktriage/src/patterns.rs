@@ -512,6 +512,7 @@ pub static VOCAB: LazyLock<Vocabulary> = LazyLock::new(|| {
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
+        .start_kind(aho_corasick::StartKind::Unanchored)
         .build(&needles)
         .expect("static needles build");
     Vocabulary { ac, hits }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// Most lines kept per report; a longer report keeps parsing fields but stops storing lines.
-pub const MAX_REPORT_LINES: usize = 4000;
+pub const MAX_REPORT_LINES: usize = 1000;
 /// Most frames kept per report.
 pub const MAX_FRAMES: usize = 512;
 

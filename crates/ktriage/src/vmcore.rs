@@ -78,10 +78,31 @@ pub fn read_dump(path: &str) -> Result<DumpLog, String> {
         Style::Plain
     };
     Ok(DumpLog {
-        text: dmesg.render(style),
+        text: console_form(dmesg.render(style)),
         facts: facts_json(&facts),
         warnings,
     })
+}
+
+/// Rewrites `[    1.234567] [  T115] text` (dmesg tools) as `[    1.234567][  T115] text`, the
+/// console form that kernel consoles print and syzkaller's rules expect.
+fn console_form(text: Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        let close = if line.first() == Some(&b'[') {
+            memchr::memchr(b']', line)
+        } else {
+            None
+        };
+        match close {
+            Some(i) if line.get(i + 1..i + 3) == Some(b" [") => {
+                out.extend_from_slice(&line[..=i]);
+                out.extend_from_slice(&line[i + 2..]);
+            }
+            _ => out.extend_from_slice(line),
+        }
+    }
+    out
 }
 
 /// Human text of a dump's facts for `ktriage vmcore info`.

@@ -41,7 +41,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             .and_then(|v| v.as_u64())
             .map(|w| if w == 1 { "write to" } else { "read of" })
             .or_else(|| {
-                let pf = r.decoded.page_fault.as_ref()?.get("summary")?.as_str()?;
+                let pf = r.decoded.page_fault.as_ref()?.get("access")?.as_str()?;
                 Some(if pf.contains("write") {
                     "write to"
                 } else {
