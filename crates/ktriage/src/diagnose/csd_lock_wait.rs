@@ -3,7 +3,7 @@
 //! CPUs to run an IPI callback. The lockup is on the waiting CPU; the cause is the CPU that
 //! does not answer. Names that CPU only when the log shows it.
 
-use super::{knowledge, nested_oops, util, Claim, Ctx, Node};
+use super::{knowledge, util, Claim, Ctx, Node};
 use crate::model::*;
 
 /// The rule id.
@@ -84,7 +84,7 @@ fn find_target(cx: &Ctx, waiters: &[usize]) -> Option<Target> {
         .iter()
         .filter_map(|&i| util::uptime(&a.reports[i].time))
         .fold(f64::INFINITY, f64::min);
-    for (i, j, _) in nested_oops::pairs(a) {
+    for &(i, j, _) in &cx.nested_pairs {
         let r = &a.reports[i];
         let Some(cpu) = r.cpu.or(a.reports[j].cpu) else {
             continue;

@@ -93,6 +93,8 @@ pub struct Ctx<'a> {
     pub opts: &'a Options,
     /// Wall-clock alignment of sources.
     pub clock: clock::Clock,
+    /// (first, nested, die events) report pairs, computed once for every rule that needs them.
+    pub nested_pairs: Vec<(usize, usize, Vec<usize>)>,
 }
 
 impl Ctx<'_> {
@@ -109,6 +111,7 @@ pub fn diagnose(analysis: &mut Analysis, opts: &Options) {
         a: analysis,
         opts,
         clock,
+        nested_pairs: nested_oops::pairs(analysis),
     };
     let mut claims: Vec<Claim> = Vec::new();
     // Order matters: later rules see earlier claims (to link to them or leave their nodes).

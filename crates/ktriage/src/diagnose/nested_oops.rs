@@ -30,6 +30,14 @@ fn in_die_path(r: &Report) -> bool {
 pub fn pairs(a: &Analysis) -> Vec<(usize, usize, Vec<usize>)> {
     let mut out = Vec::new();
     let rs = &a.reports;
+    // Die-notifier lines are rare: collect them once.
+    let all_dies: Vec<usize> = a
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == EventKind::DieEvent)
+        .map(|(k, _)| k)
+        .collect();
     for j in 1..rs.len() {
         let b = &rs[j];
         if !util::is_oops_kind(b.kind) {
@@ -50,13 +58,11 @@ pub fn pairs(a: &Analysis) -> Vec<(usize, usize, Vec<usize>)> {
             (Some(x), Some(y)) => (0.0..2.0).contains(&(y - x)),
             _ => b.source.first_line <= a0.source.last_line + 5,
         };
-        let die_events: Vec<usize> = a
-            .events
+        let die_events: Vec<usize> = all_dies
             .iter()
-            .enumerate()
+            .map(|&k| (k, &a.events[k]))
             .filter(|(_, e)| {
-                e.kind == EventKind::DieEvent
-                    && e.source.path == b.source.path
+                e.source.path == b.source.path
                     && e.source.line >= a0.source.first_line
                     && e.source.line <= b.source.first_line
             })
@@ -78,19 +84,21 @@ pub fn pairs(a: &Analysis) -> Vec<(usize, usize, Vec<usize>)> {
 pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
     let a = cx.a;
     let mut out = Vec::new();
-    for (i, j, dies) in pairs(a) {
+    for (i, j, dies) in cx.nested_pairs.iter().cloned() {
         let first = &a.reports[i];
         let second = &a.reports[j];
         let cpu = first.cpu.or(second.cpu);
         let t0 = util::uptime(&first.time);
         // Everything that stalls afterwards in this boot on other CPUs waits for this CPU.
+        // Reports are in order of appearance, grouped per source: scan forward within it.
         let victims: Vec<usize> = a
             .reports
             .iter()
             .enumerate()
-            .filter(|(k, r)| {
-                *k > j
-                    && r.boot == first.boot
+            .skip(j + 1)
+            .take_while(|(_, r)| r.source.path == first.source.path && r.boot == first.boot)
+            .filter(|(_, r)| {
+                r.boot == first.boot
                     && r.source.path == first.source.path
                     && (util::is_stall_kind(r.kind) || r.kind == ReportKind::NmiBacktrace)
                     && (r.cpu.is_none() || r.cpu != cpu)
