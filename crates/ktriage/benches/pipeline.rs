@@ -6,7 +6,10 @@ use ktriage::analyze::{analyze_bytes, Options};
 use ktriage::frame::Framer;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let p = format!("{}/tests/fixtures/lab/{name}.log", env!("CARGO_MANIFEST_DIR"));
+    let p = format!(
+        "{}/tests/fixtures/lab/{name}.log",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(p).expect("lab fixture")
 }
 
@@ -51,7 +54,11 @@ fn bench(c: &mut Criterion) {
             })
         });
         g.bench_with_input(BenchmarkId::new("analyze", name), data, |b, data| {
-            b.iter(|| analyze_bytes("bench", data, Options::default()).reports.len())
+            b.iter(|| {
+                analyze_bytes("bench", data, Options::default())
+                    .reports
+                    .len()
+            })
         });
     }
     g.finish();

@@ -69,7 +69,11 @@ fn random_bytes_do_not_break_the_pipeline() {
             _ => {
                 for k in 0..8 {
                     let b = (r >> (k * 8)) as u8;
-                    data.push(if b.is_multiple_of(29) { b'\n' } else { 0x20 + b % 95 });
+                    data.push(if b.is_multiple_of(29) {
+                        b'\n'
+                    } else {
+                        0x20 + b % 95
+                    });
                 }
             }
         }

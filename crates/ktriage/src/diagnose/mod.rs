@@ -183,16 +183,23 @@ impl Dsu {
 /// when they come from different files (a soft lockup, then an RCU stall of the same task).
 fn same_task_links(cx: &Ctx, dsu: &mut Dsu) {
     let rs = &cx.a.reports;
-    for i in 0..rs.len() {
-        for j in i + 1..rs.len() {
-            let (a, b) = (&rs[i], &rs[j]);
-            let same = a.cpu == b.cpu
-                && a.pid.is_some_and(|p| p != 0)
-                && a.pid == b.pid
-                && a.comm.is_some()
-                && a.comm == b.comm;
-            if same && util::same_boot_possible(cx.a, a, b) {
-                dsu.union(Node::Report(i), Node::Report(j));
+    // Bucket by task so the work stays linear in the number of reports.
+    let mut buckets: std::collections::HashMap<(Option<u32>, u32, &str), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, r) in rs.iter().enumerate() {
+        if let (Some(pid), Some(comm)) = (r.pid.filter(|&p| p != 0), r.comm.as_deref()) {
+            buckets.entry((r.cpu, pid, comm)).or_default().push(i);
+        }
+    }
+    for members in buckets.values() {
+        // Link each report to the nearest earlier one of the same task that can share its
+        // boot (checking a bounded number back keeps pathological logs linear).
+        for (k, &j) in members.iter().enumerate() {
+            for &i in members[..k].iter().rev().take(8) {
+                if util::same_boot_possible(cx.a, &rs[i], &rs[j]) {
+                    dsu.union(Node::Report(i), Node::Report(j));
+                    break;
+                }
             }
         }
     }
@@ -220,6 +227,15 @@ fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
     let mut dsu = Dsu::new();
     same_task_links(cx, &mut dsu);
     let mut generic_of: HashMap<usize, usize> = HashMap::new();
+    // Task groups that hold an explained report (no unions happen until the claims below).
+    let covered_roots: std::collections::HashSet<usize> = (0..a.reports.len())
+        .filter(|&j| covered[j])
+        .map(|j| {
+            let o = dsu.id(Node::Report(j));
+            dsu.find(o)
+        })
+        .collect();
+    let mut same_task_mentions: HashMap<usize, usize> = HashMap::new();
     for (i, r) in a.reports.iter().enumerate() {
         if covered[i] {
             continue;
@@ -227,26 +243,25 @@ fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
         // Joined to an explained report of the same task: explained there.
         let me = dsu.id(Node::Report(i));
         let root = dsu.find(me);
-        let joined = (0..a.reports.len()).any(|j| {
-            covered[j] && {
-                let o = dsu.id(Node::Report(j));
-                dsu.find(o) == root
-            }
-        });
-        if joined {
+        if covered_roots.contains(&root) {
             continue;
         }
         match generic_of.get(&root) {
             Some(&ci) => {
                 let c: &mut Claim = &mut claims[ci];
                 c.members.push(Node::Report(i));
-                c.finding.message.push_str(&format!(
-                    " Same task later: {} ({}, {}).",
-                    r.title,
-                    r.id,
-                    util::at_report(r)
-                ));
-                c.finding.evidence.push(util::ev_report(r));
+                let n = same_task_mentions.entry(ci).or_insert(0);
+                *n += 1;
+                // Name the first few repeats; the members list carries them all.
+                if *n <= 5 {
+                    c.finding.message.push_str(&format!(
+                        " Same task later: {} ({}, {}).",
+                        r.title,
+                        r.id,
+                        util::at_report(r)
+                    ));
+                    c.finding.evidence.push(util::ev_report(r));
+                }
             }
             None => {
                 generic_of.insert(root, claims.len());
