@@ -19,7 +19,7 @@ for input in console dense; do
   gs=$(echo "$(date +%s.%N) - $start" | bc)
   /usr/bin/time -f '%e %M' -o /tmp/kt-time "$bin" analyze --json "$f" > /tmp/kt-out.json
   read -r secs kb < /tmp/kt-time
-  reports=$(python3 -c "import json;d=json.load(open('/tmp/kt-out.json'));print(len(d['reports']))")
+  reports=$(grep -c '^      "id": "r[0-9]*",$' /tmp/kt-out.json || true)
   printf '%-8s %6d MB  ktriage %6.1f s %7.1f MB/s  peak %6.1f MB  reports %7d | grep -c %6.2f s %7.1f MB/s (%d hits)\n' \
     "$input" "$mb" "$secs" "$(echo "$mb / $secs" | bc -l)" "$(echo "$kb / 1024" | bc -l)" "$reports" \
     "$gs" "$(echo "$mb / $gs" | bc -l)" "$calls"

@@ -22,6 +22,11 @@ pub struct Options {
     pub no_signatures: bool,
 }
 
+/// An ISO 8601 UTC stamp embedded in a message (`2024-03-27T12:48:45.46512Z`).
+static UTC_STAMP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z").expect("static regex")
+});
+
 /// Raw lines kept before a report for its signature window.
 const WINDOW_BEFORE: usize = 50;
 /// Raw lines kept after a report ends for its signature window.
@@ -67,6 +72,7 @@ struct SourceState<'a> {
     pending: Vec<PendingSignature>,
     last_line: u64,
     last_event_key: Option<(EventKind, Option<String>, usize)>,
+    clock_anchor: Option<ClockAnchor>,
 }
 
 impl Analyzer {
@@ -188,6 +194,7 @@ impl Analyzer {
             bytes: bytes.len() as u64,
             prefixes: Vec::new(),
             vmcore: None,
+            clock_anchor: None,
         });
         Ok(())
     }
@@ -220,6 +227,7 @@ impl Analyzer {
             pending: Vec::new(),
             last_line: 0,
             last_event_key: None,
+            clock_anchor: None,
         };
         let want_sig = !self.opts.no_signatures;
         loop {
@@ -273,6 +281,7 @@ impl Analyzer {
             bytes: lines.bytes(),
             prefixes,
             vmcore: None,
+            clock_anchor: st.clock_anchor.take(),
         });
         Ok(())
     }
@@ -324,6 +333,17 @@ impl Analyzer {
             self.new_boot(st, rec, "timestamp_reset");
         }
         st.records_in_boot += 1;
+        if st.clock_anchor.is_none() {
+            if let Some(w) = rec.wall.filter(|w| w.offset_minutes.is_none()) {
+                if memchr::memchr(b'Z', text.as_bytes()).is_some() && UTC_STAMP.is_match(text) {
+                    st.clock_anchor = Some(ClockAnchor {
+                        line: rec.first_line,
+                        wall: w.iso(),
+                        text: text.to_string(),
+                    });
+                }
+            }
+        }
         if rec.uptime.is_some() {
             st.last_uptime = rec.uptime;
         }

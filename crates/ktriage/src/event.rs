@@ -326,7 +326,13 @@ mod tests {
     fn device_prefix_cuts_on_a_char_boundary() {
         // Found by the `analyze` fuzz target: a multi-byte char straddling byte 80.
         let text = format!("{}\u{fffd}: x", "a".repeat(79));
-        assert!(device_prefix(&text).is_some());
+        assert_eq!(
+            device_prefix(&text),
+            None,
+            "the `: ` lies past the 80-byte window"
+        );
+        let text = format!("drv: {}\u{fffd} tail", "a".repeat(74));
+        assert_eq!(device_prefix(&text).as_deref(), Some("drv"));
     }
 
     #[test]

@@ -34,6 +34,17 @@ pub struct Analysis {
     pub warnings: Vec<InputWarning>,
 }
 
+impl Analysis {
+    /// The report with this id (`r<N>` is the N-th report), in constant time.
+    pub fn report_by_id(&self, id: &str) -> Option<&Report> {
+        let n: usize = id.strip_prefix('r')?.parse().ok()?;
+        self.reports
+            .get(n.checked_sub(1)?)
+            .filter(|r| r.id == id)
+            .or_else(|| self.reports.iter().find(|r| r.id == id))
+    }
+}
+
 /// What kind of text a source holds, recognised by content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,6 +82,21 @@ pub struct Source {
     /// Crash facts of a vmcore source (format, release, crash time, registers, completeness).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vmcore: Option<serde_json::Value>,
+    /// First line stamped in local time that also carries a UTC stamp (e.g. a JSON logger's
+    /// `"ts":"...Z"`): it tells the source's UTC offset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clock_anchor: Option<ClockAnchor>,
+}
+
+/// A line with both a local wall stamp and an embedded UTC stamp.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClockAnchor {
+    /// 1-based line.
+    pub line: u64,
+    /// The local stamp as printed (ISO form).
+    pub wall: String,
+    /// The line's text (prefix stripped).
+    pub text: String,
 }
 
 /// A place in an input: file and 1-based line.

@@ -186,14 +186,37 @@ fn hardware_error_and_log_gap_linked_by_time() {
 
 #[test]
 fn log_gap_near_miss_without_zone_is_not_linked() {
-    // Without --tz the syslog stamps cannot be put next to the UTC SEL times.
-    let a = run(CSD_CASE, Options::default());
+    // Without --tz, and with etcd's embedded stamps stripped of their `Z` (so no UTC offset
+    // can be inferred), the syslog stamps cannot be put next to the UTC SEL times.
+    let dir = std::env::temp_dir().join(format!("ktriage-nozone-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut paths = Vec::new();
+    for f in CSD_CASE {
+        let data = std::fs::read_to_string(fixture(f)).unwrap();
+        let data = data.replace("Z\",\"caller\"", "\",\"caller\"");
+        let p = dir.join(f.rsplit('/').next().unwrap());
+        std::fs::write(&p, data).unwrap();
+        paths.push(p.to_string_lossy().into_owned());
+    }
+    let (a, errors) = analyze_paths(&paths, Options::default());
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(a.sources.iter().all(|s| s.clock_anchor.is_none()));
     let inc = incident_of(&a, "log-gap");
     assert!(!inc.findings.iter().any(|f| f.rule == "hardware-error"));
     assert!(finding(&a, "log-gap")
         .advice
         .iter()
         .any(|s| s.contains("--tz")));
+}
+
+#[test]
+fn log_gap_offset_inferred_from_embedded_utc() {
+    // The same logs as they are: etcd's `"ts":"...Z"` next to the local syslog stamp gives
+    // +08:00, so the silence lines up with the memory error without --tz.
+    let a = run(CSD_CASE, Options::default());
+    let inc = incident_of(&a, "log-gap");
+    assert!(inc.findings.iter().any(|f| f.rule == "hardware-error"));
 }
 
 #[test]

@@ -377,3 +377,37 @@ fn seed004_ipmi_bt() {
     assert!(!ev.is_empty());
     assert!(ev.len() < 7, "{}", ev.len());
 }
+
+/// Seed 001: /var/log/messages stamps local time; etcd's JSON on the same line carries UTC.
+/// Without `--tz` the offset (+08:00) is inferred from that line and the finding says so.
+#[test]
+fn seed001_utc_offset_inferred_from_embedded_stamp() {
+    let a = case(
+        "csd-lock-memory-error",
+        &[
+            "softlockup.log",
+            "rcu-stall.log",
+            "sel-list.txt",
+            "sel-get-0146.txt",
+            "messages",
+        ],
+        Options::default(),
+    );
+    let anchor = a.sources[4].clock_anchor.as_ref().unwrap();
+    assert_eq!(anchor.line, 1);
+    assert!(anchor.text.contains("2024-03-27T12:48:45.46512Z"));
+    let gap = a
+        .incidents
+        .iter()
+        .flat_map(|i| &i.findings)
+        .find(|f| f.rule == "log-gap")
+        .unwrap();
+    assert!(gap.message.contains("+08:00, inferred"), "{}", gap.message);
+    // The memory error and the silence are one incident.
+    let inc = a
+        .incidents
+        .iter()
+        .find(|i| i.findings.iter().any(|f| f.rule == "log-gap"))
+        .unwrap();
+    assert!(inc.findings.iter().any(|f| f.rule == "hardware-error"));
+}

@@ -155,6 +155,27 @@ impl Clock {
                     .take(3)
                     .map(move |l| (&r.time, &r.source.path, l.line, l.text.as_str()))
             }));
+        // Per-source anchors found while reading (user-space lines such as etcd's JSON).
+        let anchors: Vec<(Option<Time>, &String, u64, &str)> = a
+            .sources
+            .iter()
+            .filter_map(|s| {
+                let c = s.clock_anchor.as_ref()?;
+                Some((
+                    Some(Time {
+                        uptime: None,
+                        wall: Some(c.wall.clone()),
+                    }),
+                    &s.path,
+                    c.line,
+                    c.text.as_str(),
+                ))
+            })
+            .collect();
+        let texts = anchors
+            .iter()
+            .map(|(t, p, l, x)| (t, *p, *l, *x))
+            .chain(texts);
         for (t, path, line, text) in texts {
             let Some(w) = t
                 .as_ref()

@@ -16,7 +16,7 @@ pub fn apply(cx: &Ctx, incidents: &mut [Incident]) {
         let reports: Vec<&Report> = inc
             .reports
             .iter()
-            .filter_map(|id| a.reports.iter().find(|r| &r.id == id))
+            .filter_map(|id| a.report_by_id(id))
             .collect();
         if reports.iter().any(|r| r.kind == ReportKind::Panic) {
             continue;

@@ -209,7 +209,7 @@ pub fn text(a: &Analysis) -> String {
             inc.confidence * 100.0
         );
         if let Some(root) = &inc.root {
-            if let Some(r) = a.reports.iter().find(|r| &r.id == root) {
+            if let Some(r) = a.report_by_id(root) {
                 let _ = writeln!(
                     s,
                     "  root cause: {} {} ({})",
