@@ -20,6 +20,8 @@ pub struct Options {
     pub sel_tz_minutes: Option<i32>,
     /// Skip syzkaller signatures (titles fall back to ktriage's own).
     pub no_signatures: bool,
+    /// Bytes read so far across all inputs, for a caller's progress display.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 /// An ISO 8601 UTC stamp embedded in a message (`2024-03-27T12:48:45.46512Z`).
@@ -230,6 +232,11 @@ impl Analyzer {
             clock_anchor: None,
         };
         let want_sig = !self.opts.no_signatures;
+        let base_bytes = self
+            .opts
+            .progress
+            .as_ref()
+            .map_or(0, |p| p.load(std::sync::atomic::Ordering::Relaxed));
         loop {
             let (line_no, raw) = match lines.next_line() {
                 Ok(Some(x)) => x,
@@ -254,6 +261,14 @@ impl Analyzer {
             if want_sig {
                 self.flush_signatures(&mut st, false);
             }
+            if line_no & 0x3fff == 0 {
+                if let Some(p) = &self.opts.progress {
+                    p.store(
+                        base_bytes + lines.bytes(),
+                        std::sync::atomic::Ordering::Relaxed,
+                    );
+                }
+            }
         }
         let this = &mut *self;
         framer.finish(&mut |rec| this.on_record(&mut st, rec));
@@ -267,6 +282,12 @@ impl Analyzer {
                 },
                 message: format!("line longer than {} bytes was cut", input::MAX_LINE),
             });
+        }
+        if let Some(p) = &self.opts.progress {
+            p.store(
+                base_bytes + lines.bytes(),
+                std::sync::atomic::Ordering::Relaxed,
+            );
         }
         let prefixes = style::NAMES
             .iter()

@@ -3,8 +3,10 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use ktriage::analyze::{analyze_paths, Options};
 use ktriage::model::Severity;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -208,12 +210,43 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let total: u64 = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let progress = Arc::new(AtomicU64::new(0));
     let opts = Options {
         tz_offset_minutes: args.tz,
         sel_tz_minutes: args.sel_tz,
         no_signatures: false,
+        progress: Some(progress.clone()),
     };
+    // A progress bar on a terminal when the input is large enough to take a while.
+    let bar = (std::io::stderr().is_terminal() && total > 64 * 1024 * 1024).then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} reading {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta}) {wide_bar}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let done = Arc::new(AtomicBool::new(false));
+        let (b, p, d) = (bar.clone(), progress.clone(), done.clone());
+        let ticker = std::thread::spawn(move || {
+            while !d.load(Ordering::Relaxed) {
+                b.set_position(p.load(Ordering::Relaxed));
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        });
+        (bar, done, ticker)
+    });
     let (analysis, errors) = analyze_paths(&paths, opts);
+    if let Some((bar, done, ticker)) = bar {
+        done.store(true, Ordering::Relaxed);
+        let _ = ticker.join();
+        bar.finish_and_clear();
+    }
     for e in &errors {
         eprintln!("ktriage: {e}");
     }

@@ -10,15 +10,8 @@ pub const RULE: &str = "dracut-initqueue-timeout";
 /// Runs the rule.
 pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
     let a = cx.a;
-    let mut boots: Vec<usize> = a
-        .events
-        .iter()
-        .filter(|e| e.kind == EventKind::DracutInitqueueTimeout)
-        .map(|e| e.boot)
-        .collect();
-    boots.dedup();
     let mut out = Vec::new();
-    for boot in boots {
+    for boot in util::boots_with_event(a, EventKind::DracutInitqueueTimeout) {
         let ev: Vec<usize> = (0..a.events.len())
             .filter(|&k| {
                 let e = &a.events[k];

@@ -9,15 +9,8 @@ pub const RULE: &str = "ipmi-bt-timeout";
 /// Runs the rule.
 pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
     let a = cx.a;
-    let mut boots: Vec<usize> = a
-        .events
-        .iter()
-        .filter(|e| e.kind == EventKind::IpmiBtTimeout)
-        .map(|e| e.boot)
-        .collect();
-    boots.dedup();
     let mut out = Vec::new();
-    for boot in boots {
+    for boot in util::boots_with_event(a, EventKind::IpmiBtTimeout) {
         let ev: Vec<usize> = (0..a.events.len())
             .filter(|&k| a.events[k].kind == EventKind::IpmiBtTimeout && a.events[k].boot == boot)
             .collect();

@@ -182,3 +182,15 @@ pub fn is_oops_kind(k: ReportKind) -> bool {
             | ReportKind::Ubsan
     )
 }
+
+/// Boots (in order, each once) holding an event of `kind`.
+pub fn boots_with_event(a: &Analysis, kind: EventKind) -> Vec<usize> {
+    let mut boots: Vec<usize> = a
+        .events
+        .iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| e.boot)
+        .collect();
+    boots.dedup();
+    boots
+}
