@@ -244,20 +244,19 @@ fn seed004_syslog_soft_lockup() {
     assert_eq!(a.reports.len(), 1);
 }
 
+/// Seed 001's inputs, in the order an engineer hands them over.
+const CSD_FILES: &[&str] = &[
+    "softlockup.log",
+    "rcu-stall.log",
+    "sel-list.txt",
+    "sel-get-0146.txt",
+    "messages",
+];
+
 /// Seed 001: soft lockup dump (trigger lost), RCU stall, SEL and syslog in separate files.
 #[test]
 fn seed001_csd_lock_sources() {
-    let a = case(
-        "csd-lock-memory-error",
-        &[
-            "softlockup.log",
-            "rcu-stall.log",
-            "sel-list.txt",
-            "sel-get-0146.txt",
-            "messages",
-        ],
-        Options::default(),
-    );
+    let a = case("csd-lock-memory-error", CSD_FILES, Options::default());
     let kinds: Vec<SourceKind> = a.sources.iter().map(|s| s.kind).collect();
     assert_eq!(
         kinds,
@@ -382,17 +381,7 @@ fn seed004_ipmi_bt() {
 /// Without `--tz` the offset (+08:00) is inferred from that line and the finding says so.
 #[test]
 fn seed001_utc_offset_inferred_from_embedded_stamp() {
-    let a = case(
-        "csd-lock-memory-error",
-        &[
-            "softlockup.log",
-            "rcu-stall.log",
-            "sel-list.txt",
-            "sel-get-0146.txt",
-            "messages",
-        ],
-        Options::default(),
-    );
+    let a = case("csd-lock-memory-error", CSD_FILES, Options::default());
     let anchor = a.sources[4].clock_anchor.as_ref().unwrap();
     assert_eq!(anchor.line, 1);
     assert!(anchor.text.contains("2024-03-27T12:48:45.46512Z"));

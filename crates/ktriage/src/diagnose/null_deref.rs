@@ -135,10 +135,6 @@ mod tests {
 ";
         let a = analyze_bytes("pf.log", log.as_bytes(), Options::default());
         assert_eq!(a.reports.len(), 1);
-        assert!(!a
-            .incidents
-            .iter()
-            .flat_map(|i| &i.findings)
-            .any(|f| f.rule == super::RULE));
+        assert!(!super::util::fired(&a, super::RULE));
     }
 }
