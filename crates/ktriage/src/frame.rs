@@ -505,18 +505,18 @@ fn kernel_ts_at(b: &[u8], i: usize, need_bracket: bool, min_frac: usize) -> Opti
     if frac_len < min_frac || frac_len > 9 || b.get(k) != Some(&b']') {
         return None;
     }
-    let mut secs: f64 = 0.0;
-    for &d in &b[int_start..int_end] {
-        secs = secs * 10.0 + (d - b'0') as f64;
-    }
-    let mut frac: f64 = 0.0;
-    let mut scale = 1.0;
-    for &d in &b[frac_start..k] {
-        frac = frac * 10.0 + (d - b'0') as f64;
-        scale *= 10.0;
-    }
-    Some((k + 1, secs + frac / scale))
+    // Integer accumulation (no floating-point dependency chain); both parts stay exact in f64.
+    let int = b[int_start..int_end]
+        .iter()
+        .fold(0u64, |a, &d| a * 10 + u64::from(d - b'0'));
+    let frac = b[frac_start..k]
+        .iter()
+        .fold(0u64, |a, &d| a * 10 + u64::from(d - b'0'));
+    Some((k + 1, int as f64 + frac as f64 / POW10[frac_len]))
 }
+
+/// Powers of ten up to 10^9, exact in f64.
+const POW10: [f64; 10] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
 /// Finds a printk timestamp embedded later in a line (records joined on one line).
 fn find_embedded_timestamp(b: &[u8], from: usize) -> Option<usize> {

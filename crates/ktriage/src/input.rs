@@ -223,3 +223,71 @@ impl<R: BufRead> LineReader<R> {
         Ok(Some((self.line_no, &self.buf)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads every line through a reader that returns at most `step` bytes per call.
+    fn lines_of(data: &[u8], step: usize) -> (Vec<Vec<u8>>, Vec<u64>, u64) {
+        struct Trickle<'a>(&'a [u8], usize);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                let n = self.0.len().min(out.len()).min(self.1);
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut r = LineReader::new(io::BufReader::with_capacity(
+            step.min(1 << 20),
+            Trickle(data, step),
+        ));
+        let mut out = Vec::new();
+        while let Some((n, l)) = r.next_line().unwrap() {
+            assert_eq!(n as usize, out.len() + 1);
+            out.push(l.to_vec());
+        }
+        (out, r.truncated.clone(), r.bytes())
+    }
+
+    #[test]
+    fn lines_split_at_any_read_boundary() {
+        // A real console excerpt (seed 003, tests/fixtures/cases/nested-oops-die-lock).
+        let data = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/cases/nested-oops-die-lock/console.log"
+        ))
+        .unwrap();
+        let want: Vec<&[u8]> = data
+            .strip_suffix(b"\n")
+            .unwrap_or(&data)
+            .split(|&b| b == b'\n')
+            .collect();
+        for step in [1, 7, 4096, usize::MAX] {
+            let (got, cut, bytes) = lines_of(&data, step);
+            assert_eq!(got, want, "read size {step}");
+            assert!(cut.is_empty());
+            assert_eq!(bytes, data.len() as u64);
+        }
+    }
+
+    #[test]
+    fn overlong_lines_are_cut_and_counted() {
+        let mut data = b"first\n".to_vec();
+        data.extend(std::iter::repeat_n(b'x', MAX_LINE + 10));
+        data.extend_from_slice(b"\nlast without newline");
+        for step in [1000, usize::MAX] {
+            let (got, cut, bytes) = lines_of(&data, step);
+            assert_eq!(got.len(), 3);
+            assert_eq!(got[1].len(), MAX_LINE);
+            assert_eq!(got[2], b"last without newline");
+            assert_eq!(cut, vec![2]);
+            assert_eq!(bytes, data.len() as u64);
+        }
+        // A line of exactly MAX_LINE bytes is whole.
+        let exact = [vec![b'y'; MAX_LINE], b"\n".to_vec()].concat();
+        let (got, cut, _) = lines_of(&exact, usize::MAX);
+        assert_eq!((got[0].len(), cut.len()), (MAX_LINE, 0));
+    }
+}

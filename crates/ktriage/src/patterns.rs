@@ -190,7 +190,8 @@ pub static MARKERS: &[Marker] = &[
     m("BUG: held lock freed", At::Word, Role::Start(K::Lockdep)),
     m("BUG: bad unlock balance", At::Word, Role::Start(K::Lockdep)),
     m("BUG: workqueue lockup", At::Word, Role::Start(K::HungTask)),
-    mu("BUG:", At::Word, Role::Start(K::Bug), BUG_UNLESS),
+    // The kernel always prints `BUG: ` with a space; at least five bytes also keeps the gate exact.
+    mu("BUG: ", At::Word, Role::Start(K::Bug), BUG_UNLESS),
     m("kernel BUG at", At::Anywhere, Role::Start(K::Bug)),
     m("Kernel BUG", At::Anywhere, Role::Start(K::Bug)),
     m("BUG kmalloc-", At::Anywhere, Role::Start(K::Bug)),
@@ -491,31 +492,129 @@ pub struct Vocabulary {
     pub ac: AhoCorasick,
     /// Pattern id -> table entry.
     pub hits: Vec<Hit>,
+    /// Cheap pre-test: false means no needle occurs in the text.
+    pub gate: Gate,
+}
+
+/// Ordinary kernel and syslog text (lab boot logs, a production `/var/log/messages`), used to
+/// pick the rarest fragments of each needle for the [`Gate`]. Origin: `data/README.md`.
+const NORMAL_TEXT: &[u8] = include_bytes!("../data/normal-text.txt");
+
+/// Bits in the gate's fragment set (a power of two; 2^16 bits is 8 KiB, inside L1).
+const GATE_BITS: usize = 1 << 16;
+
+/// A pre-test that rejects most records without running the automaton.
+///
+/// Each needle contributes two 4-byte fragments at adjacent offsets (its rarest pair in
+/// ordinary kernel text), or its first 4 bytes when it must start the text. The text is then
+/// probed at every second offset from its first non-blank byte: one fragment of each
+/// occurrence always lands on a probed offset, so a needle present in the text is never missed
+/// (false positives only cost an automaton run).
+pub struct Gate {
+    bits: Box<[u64]>,
+    /// Set when some needle is too short for the scheme: every text passes.
+    pass_all: bool,
+}
+
+#[inline]
+fn gate_slot(quad: u32) -> usize {
+    (quad.wrapping_mul(0x9E37_79B1) >> 16) as usize & (GATE_BITS - 1)
+}
+
+#[inline]
+fn quad_at(b: &[u8], i: usize) -> u32 {
+    u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])
+}
+
+impl Gate {
+    /// Builds the gate for `needles` (text, must start the text after blanks).
+    pub fn new(needles: &[(&str, bool)], normal: &[u8]) -> Gate {
+        let mut freq = vec![0u32; GATE_BITS];
+        for line in normal.split(|&c| c == b'\n') {
+            for i in 0..line.len().saturating_sub(3) {
+                let f = &mut freq[gate_slot(quad_at(line, i))];
+                *f = f.saturating_add(1);
+            }
+        }
+        let mut bits = vec![0u64; GATE_BITS / 64].into_boxed_slice();
+        let mut pass_all = false;
+        let mut set = |slot: usize| bits[slot / 64] |= 1 << (slot % 64);
+        for &(needle, at_start) in needles {
+            let b = needle.as_bytes();
+            if b.len() < 4 || (b.len() < 5 && !at_start) {
+                pass_all = true;
+                continue;
+            }
+            // (score, first offset, fragments used)
+            let mut best: Option<(u64, usize, usize)> = None;
+            if at_start {
+                best = Some((freq[gate_slot(quad_at(b, 0))] as u64, 0, 1));
+            }
+            for o in 0..b.len().saturating_sub(4) {
+                let score = freq[gate_slot(quad_at(b, o))] as u64
+                    + freq[gate_slot(quad_at(b, o + 1))] as u64;
+                if best.is_none_or(|(s, _, _)| score < s) {
+                    best = Some((score, o, 2));
+                }
+            }
+            if let Some((_, o, n)) = best {
+                for k in 0..n {
+                    set(gate_slot(quad_at(b, o + k)));
+                }
+            }
+        }
+        Gate { bits, pass_all }
+    }
+
+    /// Whether some needle may occur in `text` (false: none does).
+    #[inline]
+    pub fn may_match(&self, text: &[u8]) -> bool {
+        if self.pass_all {
+            return true;
+        }
+        let start = text
+            .iter()
+            .position(|&c| c != b' ' && c != b'\t')
+            .unwrap_or(text.len());
+        let mut hit = 0u64;
+        let mut i = start;
+        while i + 4 <= text.len() {
+            let slot = gate_slot(quad_at(text, i));
+            hit |= self.bits[slot / 64] >> (slot % 64);
+            i += 2;
+        }
+        hit & 1 != 0
+    }
 }
 
 /// The vocabulary, built once.
 pub static VOCAB: LazyLock<Vocabulary> = LazyLock::new(|| {
     let mut needles: Vec<&str> = Vec::new();
+    let mut gated: Vec<(&str, bool)> = Vec::new();
     let mut hits = Vec::new();
     for (i, mk) in MARKERS.iter().enumerate() {
         needles.push(mk.needle);
+        gated.push((mk.needle, mk.at == At::Start));
         hits.push(Hit::Marker(i));
     }
     for (i, ev) in EVENTS.iter().enumerate() {
         needles.push(ev.needle);
+        gated.push((ev.needle, false));
         hits.push(Hit::Event(i));
     }
     for (i, q) in QUIET_DUMP_TRIGGERS.iter().enumerate() {
         needles.push(q);
+        gated.push((q, false));
         hits.push(Hit::QuietDump(i));
     }
+    let gate = Gate::new(&gated, NORMAL_TEXT);
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
         .start_kind(aho_corasick::StartKind::Unanchored)
         .build(&needles)
         .expect("static needles build");
-    Vocabulary { ac, hits }
+    Vocabulary { ac, hits, gate }
 });
 
 /// Whether a marker applies to `text` at byte offset `pos`.
@@ -526,4 +625,90 @@ pub fn marker_applies(mk: &Marker, text: &str, pos: usize) -> bool {
         At::Word => pos == 0 || !text.as_bytes()[pos - 1].is_ascii_alphanumeric(),
     };
     ok_at && mk.unless.iter().all(|u| !text.contains(u)) && mk.also.is_none_or(|a| text.contains(a))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::Framer;
+
+    /// Needles with whether they must start the text, as the gate was built.
+    fn vocabulary() -> Vec<(&'static str, bool)> {
+        let mut v: Vec<(&str, bool)> = MARKERS
+            .iter()
+            .map(|m| (m.needle, m.at == At::Start))
+            .collect();
+        v.extend(EVENTS.iter().map(|e| (e.needle, false)));
+        v.extend(QUIET_DUMP_TRIGGERS.iter().map(|q| (*q, false)));
+        v
+    }
+
+    /// Whether a needle occurs in `text` where it can count (start-only needles at the start).
+    fn occurs_where_it_counts(text: &str) -> bool {
+        VOCAB.ac.find_overlapping_iter(text).any(|m| {
+            let (_, at_start) = vocabulary()[m.pattern().as_usize()];
+            !at_start || text[..m.start()].bytes().all(|b| b == b' ' || b == b'\t')
+        })
+    }
+
+    #[test]
+    fn gate_passes_every_needle_at_every_alignment() {
+        assert!(!VOCAB.gate.pass_all, "a needle is too short for the gate");
+        for (needle, at_start) in vocabulary() {
+            let blank = ["", " ", "  ", "\t", "   "];
+            let words = ["x", "xy", "abc ", "[ 1.2] ", "pci 0000:00:01.0: "];
+            let prefixes: Vec<&str> = if at_start {
+                blank.to_vec()
+            } else {
+                blank.iter().chain(words.iter()).copied().collect()
+            };
+            for p in prefixes {
+                for s in ["", ".", " tail text"] {
+                    let text = format!("{p}{needle}{s}");
+                    assert!(
+                        VOCAB.gate.may_match(text.as_bytes()),
+                        "gate misses {text:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gate_is_exact_and_selective_on_real_logs() {
+        // Every lab console log (Debian 6.1 crashed with lkdtm, see tests/fixtures/lab/README.md).
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lab");
+        let (mut records, mut passed, mut counted) = (0usize, 0usize, 0usize);
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "log"))
+            .collect();
+        paths.sort();
+        assert!(paths.len() > 40);
+        for path in paths {
+            let data = std::fs::read(&path).unwrap();
+            let mut framer = Framer::new();
+            let mut check = |text: &str| {
+                records += 1;
+                let pass = VOCAB.gate.may_match(text.as_bytes());
+                passed += pass as usize;
+                if occurs_where_it_counts(text) {
+                    counted += 1;
+                    assert!(pass, "{}: gate rejects {text:?}", path.display());
+                }
+            };
+            for (i, line) in data.split(|&b| b == b'\n').enumerate() {
+                framer.push_line(i as u64 + 1, line, &mut |r| check(&r.text));
+            }
+            framer.finish(&mut |r| check(&r.text));
+        }
+        assert!(counted > 500, "{counted} records with a needle");
+        // Crash logs are needle-dense, yet most records are still turned away.
+        assert!(
+            passed * 3 < records,
+            "gate passes {passed} of {records} records"
+        );
+    }
 }
