@@ -46,6 +46,45 @@ fn contains(hay: &[u8], needle: &str) -> bool {
     memmem::find(hay, needle.as_bytes()).is_some()
 }
 
+/// A substring finder for a constant needle, built once (building one per call is slow).
+macro_rules! finder {
+    ($needle:expr) => {{
+        static F: LazyLock<memmem::Finder<'static>> =
+            LazyLock::new(|| memmem::Finder::new($needle.as_bytes()));
+        &*F
+    }};
+}
+
+/// Substring finders for a fixed list of needles, built once.
+struct Finders(Vec<memmem::Finder<'static>>);
+
+impl Finders {
+    fn new<'a>(needles: impl IntoIterator<Item = &'a &'static str>) -> Self {
+        Finders(
+            needles
+                .into_iter()
+                .map(|n| memmem::Finder::new(n.as_bytes()))
+                .collect(),
+        )
+    }
+
+    /// Whether any needle occurs in `hay`.
+    fn any_in(&self, hay: &[u8]) -> bool {
+        self.0.iter().any(|f| f.find(hay).is_some())
+    }
+}
+
+static OOPS_HEADERS: LazyLock<Vec<memmem::Finder<'static>>> = LazyLock::new(|| {
+    OOPSES
+        .iter()
+        .map(|o| memmem::Finder::new(o.header.as_bytes()))
+        .collect()
+});
+static INFO_WITH_STACK: LazyLock<Finders> =
+    LazyLock::new(|| Finders::new(INFO_MESSAGES_WITH_STACK));
+static TAIL_MARKERS: LazyLock<Finders> = LazyLock::new(|| Finders::new(REPORT_TAIL_MARKERS));
+static BORING_HANG_FRAMES: LazyLock<Finders> = LazyLock::new(|| Finders::new(HANG_BORING));
+
 // ---------------------------------------------------------------------------------------------
 // Lines and contexts (§3)
 // ---------------------------------------------------------------------------------------------
@@ -90,10 +129,59 @@ impl Ctx<'_> {
     }
 }
 
+/// `\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])? ` at the start of `line`, as [`CONSOLE_RE`]
+/// reads a line that starts with `[`.
+fn console_prefix(line: &[u8]) -> Ctx<'_> {
+    fn digits(b: &[u8], mut i: usize) -> usize {
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    }
+    fn spaces(b: &[u8], mut i: usize) -> usize {
+        while b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        i
+    }
+    // `[ *[0-9]+\.[0-9]+\]`
+    let i = spaces(line, 1);
+    let j = digits(line, i);
+    if j == i || line.get(j) != Some(&b'.') {
+        return Ctx::None;
+    }
+    let k = digits(line, j + 1);
+    if k == j + 1 || line.get(k) != Some(&b']') {
+        return Ctx::None;
+    }
+    let after = k + 1;
+    match line.get(after) {
+        Some(b' ') => Ctx::Console,
+        Some(b'[') => {
+            // `\[ *(?:C|T)[0-9]+\]` then the space.
+            let c = spaces(line, after + 1);
+            if !matches!(line.get(c), Some(b'C' | b'T')) {
+                return Ctx::None;
+            }
+            let d = digits(line, c + 1);
+            if d == c + 1 || line.get(d) != Some(&b']') || line.get(d + 1) != Some(&b' ') {
+                return Ctx::None;
+            }
+            Ctx::Caller(&line[after..d + 1])
+        }
+        _ => Ctx::None,
+    }
+}
+
 fn context(line: &[u8]) -> Ctx<'_> {
     // Cheap rejection: every context has a `]` followed by a space or `[`.
     if memchr::memchr(b']', line).is_none() {
         return Ctx::None;
+    }
+    // The usual shape, `[ ts] ` or `[ ts][ T1] ` at the very start, parsed by hand; the regex
+    // reads the rest (and any line with a ` login: ` it might prefer to match through).
+    if line.first() == Some(&b'[') && finder!(" login: ").find(line).is_none() {
+        return console_prefix(line);
     }
     match CONSOLE_RE.captures(line) {
         None => Ctx::None,
@@ -109,12 +197,12 @@ fn strip_prefix<'a>(line: &'a [u8], ctx: Ctx) -> (&'a [u8], bool) {
     if ctx == Ctx::None {
         return (line, false);
     }
-    let Some(i) = memmem::find(line, b"] ") else {
+    let Some(i) = finder!("] ").find(line) else {
         return (line, false);
     };
     let rest = &line[i + 2..];
-    if !contains(rest, EOI_MARK) {
-        if let Some(q) = memmem::find(rest, QUESTIONABLE_MARK.as_bytes()) {
+    if finder!(EOI_MARK).find(rest).is_none() {
+        if let Some(q) = finder!(QUESTIONABLE_MARK).find(rest) {
             return (&rest[q + 2..], true);
         }
         if let Some(r) = rest.strip_suffix(UNRELIABLE_SUFFIX.as_bytes()) {
@@ -128,11 +216,12 @@ fn strip_prefix<'a>(line: &'a [u8], ctx: Ctx) -> (&'a [u8], bool) {
 // Oops matching (§4)
 // ---------------------------------------------------------------------------------------------
 
-fn match_oops(line: &[u8], oops: &'static Oops) -> bool {
-    if !contains(line, oops.header) {
+/// Whether `line` starts a report of the `k`-th oops format.
+fn match_oops(line: &[u8], k: usize) -> bool {
+    if OOPS_HEADERS[k].find(line).is_none() {
         return false;
     }
-    !any(oops.suppressions).is_some_and(|r| r.is_match(line))
+    !any(OOPSES[k].suppressions).is_some_and(|r| r.is_match(line))
 }
 
 fn truncated_by_replay(out: &[u8], end: usize) -> bool {
@@ -141,7 +230,7 @@ fn truncated_by_replay(out: &[u8], end: usize) -> bool {
     }
     let next = &out[end + 1..];
     let next = &next[..memchr::memchr(b'\n', next).unwrap_or(next.len())];
-    contains(next, REPLAY_MARKER)
+    finder!(REPLAY_MARKER).find(next).is_some()
 }
 
 fn find_first_oops(out: &[u8]) -> Option<(usize, &'static Oops)> {
@@ -149,8 +238,8 @@ fn find_first_oops(out: &[u8]) -> Option<(usize, &'static Oops)> {
         if !HEADERS_RE.is_match(line) {
             continue;
         }
-        for oops in OOPSES {
-            if match_oops(line, oops) && !truncated_by_replay(out, end) {
+        for (k, oops) in OOPSES.iter().enumerate() {
+            if match_oops(line, k) && !truncated_by_replay(out, end) {
                 return Some((start, oops));
             }
         }
@@ -160,8 +249,9 @@ fn find_first_oops(out: &[u8]) -> Option<(usize, &'static Oops)> {
 
 /// Whether any line of `out` starts a crash report (spec ContainsCrash).
 pub(crate) fn contains_crash(out: &[u8]) -> bool {
-    lines(out)
-        .any(|(_, _, line)| HEADERS_RE.is_match(line) && OOPSES.iter().any(|o| match_oops(line, o)))
+    lines(out).any(|(_, _, line)| {
+        HEADERS_RE.is_match(line) && (0..OOPSES.len()).any(|k| match_oops(line, k))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,8 +309,8 @@ fn find_report(out: &[u8], start: usize) -> Found<'_> {
         let header_hit = HEADERS_RE.is_match(line);
         let mut some_oops_failed = !header_hit;
         if header_hit {
-            for oops in OOPSES {
-                if !match_oops(line, oops) {
+            for k in 0..OOPSES.len() {
+                if !match_oops(line, k) {
                     some_oops_failed = true;
                     continue;
                 }
@@ -234,11 +324,7 @@ fn find_report(out: &[u8], start: usize) -> Found<'_> {
                 }
             }
         }
-        if some_oops_failed
-            && !is_oops
-            && second_report.is_none()
-            && INFO_MESSAGES_WITH_STACK.iter().any(|m| contains(line, m))
-        {
+        if some_oops_failed && !is_oops && second_report.is_none() && INFO_WITH_STACK.any_in(line) {
             second_report = Some(p);
         }
 
@@ -248,11 +334,11 @@ fn find_report(out: &[u8], start: usize) -> Found<'_> {
         }
         text_lines += 1;
         let mut skip_line = skip_text;
-        if contains(line, TAINT_LINE) {
+        if finder!(TAINT_LINE).find(line).is_some() {
             skip_line = true;
-        } else if contains(line, NMI_LINE) {
+        } else if finder!(NMI_LINE).find(line).is_some() {
             cpu_traceback = true;
-        } else if REPORT_TAIL_MARKERS.iter().any(|m| contains(line, m)) && text_lines > min_lines {
+        } else if TAIL_MARKERS.any_in(line) && text_lines > min_lines {
             skip_text = true;
             skip_line = true;
         }
@@ -579,7 +665,7 @@ pub(crate) fn hang_extractor(frames: &[&[u8]]) -> Option<(Vec<u8>, usize)> {
         }
     }
     for (i, f) in frames.iter().enumerate() {
-        if !HANG_BORING.iter().any(|b| contains(f, b)) {
+        if !BORING_HANG_FRAMES.any_in(f) {
             return Some((f.to_vec(), i));
         }
     }
@@ -796,6 +882,63 @@ pub(crate) fn title_to_type(title: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The context regex alone (no hand-parsed fast path).
+    fn context_by_regex(line: &[u8]) -> Ctx<'_> {
+        match CONSOLE_RE.captures(line) {
+            None => Ctx::None,
+            Some(c) => match c.get(1) {
+                Some(m) => Ctx::Caller(&line[m.range()]),
+                None => Ctx::Console,
+            },
+        }
+    }
+
+    #[test]
+    fn console_prefix_agrees_with_the_regex() {
+        let shapes: &[&[u8]] = &[
+            b"[   12.345678] hello",
+            b"[   12.345678][ T81] hello",
+            b"[   12.345678][  C1] hello",
+            b"[12.3][T1] x",
+            b"[12.3][T1]x",
+            b"[12.3][X1] x",
+            b"[12.3]x",
+            b"[12.3] ",
+            b"[12.3]",
+            b"[.3] x",
+            b"[12.] x",
+            b"[ 1.2][ T] x",
+            b"[ 1.2][ T1",
+            b"[ 1.2] x login: [ 3.4][ C2] y",
+            b"[mem 0x0-0x1] reserved",
+            b"[ 1.2]\t x",
+        ];
+        for l in shapes {
+            assert_eq!(
+                context(l),
+                context_by_regex(l),
+                "{}",
+                String::from_utf8_lossy(l)
+            );
+        }
+        // And on every line of the syzkaller fixtures.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/syzkaller");
+        let mut n = 0;
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let data = std::fs::read(e.path()).unwrap();
+            for (_, _, l) in lines(&data) {
+                assert_eq!(
+                    context(l),
+                    context_by_regex(l),
+                    "{}",
+                    String::from_utf8_lossy(l)
+                );
+                n += 1;
+            }
+        }
+        assert!(n > 10_000);
+    }
     use crate::tables::{Format, MACROS, TITLE_NORMALISATION};
 
     fn all_patterns() -> Vec<&'static str> {
