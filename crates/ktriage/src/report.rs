@@ -1005,11 +1005,10 @@ impl ReportBuilder {
         if !self.saw_context_markers {
             infer_contexts(&mut self.report.frames);
         }
-        if self.report.kind == ReportKind::Oops && self.report.arch == Some(Arch::Arm64) {
-            if let (Some(esr), None) = (&self.report.decoded.esr, &self.report.fault_address) {
-                let _ = esr;
-            }
-        }
+        // Reports are kept until the end: drop the growth slack.
+        self.report.frames.shrink_to_fit();
+        self.report.lines.shrink_to_fit();
+        self.report.modules.shrink_to_fit();
         self.report
     }
 }
