@@ -266,18 +266,11 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             c.members.extend(t.members.iter().copied());
             c.root = t.root;
         }
-        c.finding.advice.push(
-            "Name the CPU that does not answer: boot with `csd_lock_timeout=5000` on a kernel built with CONFIG_CSD_LOCK_WAIT_DEBUG=y (5.18+; older kernels: `csdlock_debug=1`); it prints `csd: Detected non-responsive CSD lock ... on CPU#N` and that CPU's backtrace."
-                .to_string(),
-        );
-        c.finding.advice.push(
-            "Get every CPU's stack at the next lockup: `sysctl -w kernel.softlockup_all_cpu_backtrace=1` (and `kernel.hardlockup_all_cpu_backtrace=1`), or `echo l > /proc/sysrq-trigger` while it hangs; the CPU with interrupts off, in NMI/firmware, or missing from the list is the one being waited for."
-                .to_string(),
-        );
-        c.finding.advice.push(
-            "In a vmcore (`crash vmlinux vmcore`): `bt -a` shows what the target CPU was doing; check whether it sat with interrupts off, in an NMI/SDEI/SMM handler or in a nested oops."
-                .to_string(),
-        );
+        c.advise(&[
+            "Name the CPU that does not answer: boot with `csd_lock_timeout=5000` on a kernel built with CONFIG_CSD_LOCK_WAIT_DEBUG=y (5.18+; older kernels: `csdlock_debug=1`); it prints `csd: Detected non-responsive CSD lock ... on CPU#N` and that CPU's backtrace.",
+            "Get every CPU's stack at the next lockup: `sysctl -w kernel.softlockup_all_cpu_backtrace=1` (and `kernel.hardlockup_all_cpu_backtrace=1`), or `echo l > /proc/sysrq-trigger` while it hangs; the CPU with interrupts off, in NMI/firmware, or missing from the list is the one being waited for.",
+            "In a vmcore (`crash vmlinux vmcore`): `bt -a` shows what the target CPU was doing; check whether it sat with interrupts off, in an NMI/SDEI/SMM handler or in a nested oops.",
+        ]);
         let mut hw: Vec<&SelRecord> = a
             .sel_records
             .iter()

@@ -61,18 +61,11 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         for &k in &ev {
             c.finding.evidence.push(util::ev_event(&a.events[k]));
         }
-        c.finding.advice.push(
-            "Get a shell at the failure: add `rd.shell rd.break=initqueue` (and `rd.debug` for a trace) to the kernel command line; in the shell check `ls /dev/disk/by-uuid/`, `blkid`, `lsmod`, `cat /proc/cmdline` (root=), and read /run/initramfs/rdsosreport.txt."
-                .to_string(),
-        );
-        c.finding.advice.push(
-            "Check the initramfs holds the storage driver: `lsinitrd /boot/initramfs-$(uname -r).img | grep -e virtio -e nvme -e ahci -e megaraid -e mpt3sas`; if it is missing, rebuild with `dracut -f --add-drivers \"virtio_blk nvme\" /boot/initramfs-KVER.img KVER` (KVER = the failing kernel)."
-                .to_string(),
-        );
-        c.finding.advice.push(
-            "Check root= against the disk: from a rescue system compare `blkid` with the root= / rd.lvm.lv= values in /etc/default/grub and /proc/cmdline."
-                .to_string(),
-        );
+        c.advise(&[
+            "Get a shell at the failure: add `rd.shell rd.break=initqueue` (and `rd.debug` for a trace) to the kernel command line; in the shell check `ls /dev/disk/by-uuid/`, `blkid`, `lsmod`, `cat /proc/cmdline` (root=), and read /run/initramfs/rdsosreport.txt.",
+            "Check the initramfs holds the storage driver: `lsinitrd /boot/initramfs-$(uname -r).img | grep -e virtio -e nvme -e ahci -e megaraid -e mpt3sas`; if it is missing, rebuild with `dracut -f --add-drivers \"virtio_blk nvme\" /boot/initramfs-KVER.img KVER` (KVER = the failing kernel).",
+            "Check root= against the disk: from a rescue system compare `blkid` with the root= / rd.lvm.lv= values in /etc/default/grub and /proc/cmdline.",
+        ]);
         c.members.extend(ev.iter().map(|&k| Node::Event(k)));
         // A failing storage driver of the same boot is the reason.
         for p in prior

@@ -40,18 +40,11 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         if last.source.line != first.source.line {
             c.finding.evidence.push(util::ev_event(last));
         }
-        c.finding.advice.push(
-            "Check BMC health: `ipmitool mc info` and `ipmitool mc selftest` from the host, or over the network `ipmitool -I lanplus -H BMC_IP -U USER mc info`; look at the BMC's own log in its web UI."
-                .to_string(),
-        );
-        c.finding.advice.push(
-            "If the BMC does not answer, reset it: `ipmitool mc reset cold` (same as `ipmitool bmc reset cold`) or from the BMC web UI; then update the BMC firmware, which fixes most recurring BT timeouts."
-                .to_string(),
-        );
-        c.finding.advice.push(
-            "If it keeps happening, reduce host-side load on the interface: stop polling agents (ipmievd, monitoring), and tune the driver, e.g. `modprobe ipmi_si kipmid_max_busy_us=100` (or `ipmi_si.kipmid_max_busy_us=100` on the command line) and check `cat /sys/module/ipmi_si/parameters/*`."
-                .to_string(),
-        );
+        c.advise(&[
+            "Check BMC health: `ipmitool mc info` and `ipmitool mc selftest` from the host, or over the network `ipmitool -I lanplus -H BMC_IP -U USER mc info`; look at the BMC's own log in its web UI.",
+            "If the BMC does not answer, reset it: `ipmitool mc reset cold` (same as `ipmitool bmc reset cold`) or from the BMC web UI; then update the BMC firmware, which fixes most recurring BT timeouts.",
+            "If it keeps happening, reduce host-side load on the interface: stop polling agents (ipmievd, monitoring), and tune the driver, e.g. `modprobe ipmi_si kipmid_max_busy_us=100` (or `ipmi_si.kipmid_max_busy_us=100` on the command line) and check `cat /sys/module/ipmi_si/parameters/*`.",
+        ]);
         c.members.extend(ev.iter().map(|&k| Node::Event(k)));
         c.weight = 25;
         c.confidence = 0.7;

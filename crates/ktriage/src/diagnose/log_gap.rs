@@ -173,14 +173,10 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         if let Some(i) = &cx.clock.inferred {
             c.finding.evidence.push(i.evidence.clone());
         }
-        c.finding.advice.push(
-            "Find what happened in the silent time: the BMC SEL (`ipmitool sel elist`) and its console/video capture, `last -x reboot shutdown`, and `journalctl --list-boots`."
-                .to_string(),
-        );
-        c.finding.advice.push(
-            "Keep the last kernel messages next time: a serial console or netconsole (`netconsole=@/eth0,6666@LOGHOST/`), kdump (`kdumpctl status`), and `kernel.panic=10` so a crash reboots on its own."
-                .to_string(),
-        );
+        c.advise(&[
+            "Find what happened in the silent time: the BMC SEL (`ipmitool sel elist`) and its console/video capture, `last -x reboot shutdown`, and `journalctl --list-boots`.",
+            "Keep the last kernel messages next time: a serial console or netconsole (`netconsole=@/eth0,6666@LOGHOST/`), kdump (`kdumpctl status`), and `kernel.panic=10` so a crash reboots on its own.",
+        ]);
         if let Some(e) = a
             .events
             .iter()

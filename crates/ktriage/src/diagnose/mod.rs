@@ -79,6 +79,13 @@ impl Claim {
         }
     }
 
+    /// Appends next steps, in the order given.
+    pub fn advise(&mut self, steps: &[&str]) {
+        self.finding
+            .advice
+            .extend(steps.iter().map(|s| s.to_string()));
+    }
+
     /// True when the claim ties in this node.
     pub fn has(&self, n: Node) -> bool {
         self.members.contains(&n)

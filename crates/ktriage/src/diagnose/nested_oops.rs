@@ -163,14 +163,10 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             ),
             None => "Find the die notifier that faulted: a module hooked into the die path (register_die_notifier: crash-box, kbox, vendor RAS or tracing modules) oopsed while handling the first oops; fix or unload it (`rmmod MODULE`).".to_string(),
         });
-        c.finding.advice.push(
-            "With the die path clean, make oopses fatal so kdump captures the first one: `sysctl -w kernel.panic_on_oops=1` (boot parameter `oops=panic`), and check `kdumpctl status`."
-                .to_string(),
-        );
-        c.finding.advice.push(
-            "Until the notifier is fixed, let another CPU break the deadlock: `sysctl -w kernel.softlockup_panic=1` makes the first soft lockup panic, so kdump still captures a vmcore (`crash vmlinux vmcore`, then `bt -a` and `log`)."
-                .to_string(),
-        );
+        c.advise(&[
+            "With the die path clean, make oopses fatal so kdump captures the first one: `sysctl -w kernel.panic_on_oops=1` (boot parameter `oops=panic`), and check `kdumpctl status`.",
+            "Until the notifier is fixed, let another CPU break the deadlock: `sysctl -w kernel.softlockup_panic=1` makes the first soft lockup panic, so kdump still captures a vmcore (`crash vmlinux vmcore`, then `bt -a` and `log`).",
+        ]);
         c.members.push(Node::Report(i));
         c.members.push(Node::Report(j));
         c.members.extend(dies.iter().map(|&d| Node::Event(d)));

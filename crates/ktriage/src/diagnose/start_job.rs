@@ -147,14 +147,10 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         for &k in &timeouts {
             c.finding.evidence.push(util::ev_event(&a.events[k]));
         }
-        c.finding.advice.push(
-            "Get a shell while it waits: add `rd.break=initqueue` (or `rd.shell`) to the kernel command line (for the kdump capture kernel: to KDUMP_COMMANDLINE_APPEND in /etc/sysconfig/kdump), then check `ls -l /dev/disk/by-uuid/`, `lsblk`, and `dmesg | grep -i -e 'probe of' -e 'error -'`."
-                .to_string(),
-        );
-        c.finding.advice.push(
-            "Check the initramfs carries the disk's driver: `lsinitrd /boot/initramfs-$(uname -r).img | grep -e virtio -e nvme -e ahci -e megaraid` (kdump: `lsinitrd /boot/initramfs-$(uname -r)kdump.img`)."
-                .to_string(),
-        );
+        c.advise(&[
+            "Get a shell while it waits: add `rd.break=initqueue` (or `rd.shell`) to the kernel command line (for the kdump capture kernel: to KDUMP_COMMANDLINE_APPEND in /etc/sysconfig/kdump), then check `ls -l /dev/disk/by-uuid/`, `lsblk`, and `dmesg | grep -i -e 'probe of' -e 'error -'`.",
+            "Check the initramfs carries the disk's driver: `lsinitrd /boot/initramfs-$(uname -r).img | grep -e virtio -e nvme -e ahci -e megaraid` (kdump: `lsinitrd /boot/initramfs-$(uname -r)kdump.img`).",
+        ]);
         c.members.extend(g.iter().map(|&k| Node::Event(k)));
         c.members.extend(timeouts.iter().map(|&k| Node::Event(k)));
         c.weight = 30;
