@@ -286,11 +286,7 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
             FailOn::Critical => Severity::Critical,
         };
         let hit = analysis.reports.iter().any(|r| r.severity >= min)
-            || analysis
-                .incidents
-                .iter()
-                .flat_map(|i| &i.findings)
-                .any(|f| f.severity >= min);
+            || analysis.findings().any(|f| f.severity >= min);
         if hit {
             return ExitCode::from(1);
         }

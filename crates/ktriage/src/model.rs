@@ -43,6 +43,11 @@ impl Analysis {
             .filter(|r| r.id == id)
             .or_else(|| self.reports.iter().find(|r| r.id == id))
     }
+
+    /// Every finding of every incident, in incident order.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.incidents.iter().flat_map(|i| &i.findings)
+    }
 }
 
 /// What kind of text a source holds, recognised by content.

@@ -17,17 +17,11 @@ fn run(files: &[&str], opts: Options) -> Analysis {
 }
 
 fn rules(a: &Analysis) -> Vec<&'static str> {
-    a.incidents
-        .iter()
-        .flat_map(|i| &i.findings)
-        .map(|f| f.rule)
-        .collect()
+    a.findings().map(|f| f.rule).collect()
 }
 
 fn finding<'a>(a: &'a Analysis, rule: &str) -> &'a Finding {
-    a.incidents
-        .iter()
-        .flat_map(|i| &i.findings)
+    a.findings()
         .find(|f| f.rule == rule)
         .unwrap_or_else(|| panic!("no {rule} in {:?}", rules(a)))
 }

@@ -385,12 +385,7 @@ fn seed001_utc_offset_inferred_from_embedded_stamp() {
     let anchor = a.sources[4].clock_anchor.as_ref().unwrap();
     assert_eq!(anchor.line, 1);
     assert!(anchor.text.contains("2024-03-27T12:48:45.46512Z"));
-    let gap = a
-        .incidents
-        .iter()
-        .flat_map(|i| &i.findings)
-        .find(|f| f.rule == "log-gap")
-        .unwrap();
+    let gap = a.findings().find(|f| f.rule == "log-gap").unwrap();
     assert!(gap.message.contains("+08:00, inferred"), "{}", gap.message);
     // The memory error and the silence are one incident.
     let inc = a

@@ -349,9 +349,7 @@ mod tests {
     fn lone_waiter_fires_with_unknown_target() {
         let a = analyze_bytes("lone.log", LONE.as_bytes(), Options::default());
         let f = a
-            .incidents
-            .iter()
-            .flat_map(|i| &i.findings)
+            .findings()
             .find(|f| f.rule == super::RULE)
             .expect("csd-lock-wait");
         assert!(

@@ -237,9 +237,7 @@ Mar 28 17:04:54 node kernel: Linux version 4.18.0 (mockbuild@x) #1 SMP
 ";
         let a = analyze_bytes("messages", log.as_bytes(), Options::default());
         let f = a
-            .incidents
-            .iter()
-            .flat_map(|i| &i.findings)
+            .findings()
             .find(|f| f.rule == super::RULE)
             .expect("log-gap");
         assert!(f.message.contains("20 h 16 min"), "{}", f.message);

@@ -307,12 +307,7 @@ mod tests {
 [   58.031863] virtio_blk: probe of virtio0 failed with error -28
 ";
         let a = analyze_bytes("d.log", log.as_bytes(), Options::default());
-        let rules: Vec<&str> = a
-            .incidents
-            .iter()
-            .flat_map(|i| &i.findings)
-            .map(|f| f.rule)
-            .collect();
+        let rules: Vec<&str> = a.findings().map(|f| f.rule).collect();
         assert!(rules.contains(&super::RULE), "{rules:?}");
         assert!(rules.contains(&super::RULE_IRQ), "{rules:?}");
         assert_eq!(a.incidents.len(), 1);
@@ -323,12 +318,7 @@ mod tests {
         // Near miss: a probe failing with -ENODEV is a probe failure, not vector exhaustion.
         let log = "[    5.000000] ahci: probe of 0000:00:17.0 failed with error -19\n";
         let a = analyze_bytes("d.log", log.as_bytes(), Options::default());
-        let rules: Vec<&str> = a
-            .incidents
-            .iter()
-            .flat_map(|i| &i.findings)
-            .map(|f| f.rule)
-            .collect();
+        let rules: Vec<&str> = a.findings().map(|f| f.rule).collect();
         assert!(rules.contains(&super::RULE), "{rules:?}");
         assert!(!rules.contains(&super::RULE_IRQ), "{rules:?}");
     }

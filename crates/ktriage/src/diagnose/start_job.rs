@@ -184,10 +184,6 @@ mod tests {
 [  OK  ] Found device /dev/sda1.
 ";
         let a = analyze_bytes("c.log", log.as_bytes(), Options::default());
-        assert!(!a
-            .incidents
-            .iter()
-            .flat_map(|i| &i.findings)
-            .any(|f| f.rule == RULE));
+        assert!(!util::fired(&a, RULE));
     }
 }

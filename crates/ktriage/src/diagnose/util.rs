@@ -198,8 +198,5 @@ pub fn boots_with_event(a: &Analysis, kind: EventKind) -> Vec<usize> {
 /// Whether any incident carries a finding of `rule` (for rule tests).
 #[cfg(test)]
 pub fn fired(a: &Analysis, rule: &str) -> bool {
-    a.incidents
-        .iter()
-        .flat_map(|i| &i.findings)
-        .any(|f| f.rule == rule)
+    a.findings().any(|f| f.rule == rule)
 }
