@@ -492,6 +492,8 @@ pub struct Vocabulary {
     pub ac: AhoCorasick,
     /// Pattern id -> table entry.
     pub hits: Vec<Hit>,
+    /// Pattern id -> whether the needle counts only at the start of the text (after blanks).
+    pub start_only: Vec<bool>,
     /// Cheap pre-test: false means no needle occurs in the text.
     pub gate: Gate,
 }
@@ -589,32 +591,30 @@ impl Gate {
 
 /// The vocabulary, built once.
 pub static VOCAB: LazyLock<Vocabulary> = LazyLock::new(|| {
-    let mut needles: Vec<&str> = Vec::new();
-    let mut gated: Vec<(&str, bool)> = Vec::new();
-    let mut hits = Vec::new();
+    // (needle, counts only at the start, meaning)
+    let mut needles: Vec<(&str, bool, Hit)> = Vec::new();
     for (i, mk) in MARKERS.iter().enumerate() {
-        needles.push(mk.needle);
-        gated.push((mk.needle, mk.at == At::Start));
-        hits.push(Hit::Marker(i));
+        needles.push((mk.needle, mk.at == At::Start, Hit::Marker(i)));
     }
     for (i, ev) in EVENTS.iter().enumerate() {
-        needles.push(ev.needle);
-        gated.push((ev.needle, false));
-        hits.push(Hit::Event(i));
+        needles.push((ev.needle, false, Hit::Event(i)));
     }
     for (i, q) in QUIET_DUMP_TRIGGERS.iter().enumerate() {
-        needles.push(q);
-        gated.push((q, false));
-        hits.push(Hit::QuietDump(i));
+        needles.push((q, false, Hit::QuietDump(i)));
     }
-    let gate = Gate::new(&gated, NORMAL_TEXT);
+    let gated: Vec<(&str, bool)> = needles.iter().map(|&(n, s, _)| (n, s)).collect();
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
         .start_kind(aho_corasick::StartKind::Unanchored)
-        .build(&needles)
+        .build(gated.iter().map(|&(n, _)| n))
         .expect("static needles build");
-    Vocabulary { ac, hits, gate }
+    Vocabulary {
+        ac,
+        hits: needles.iter().map(|&(_, _, h)| h).collect(),
+        start_only: gated.iter().map(|&(_, s)| s).collect(),
+        gate: Gate::new(&gated, NORMAL_TEXT),
+    }
 });
 
 /// Whether a marker applies to `text` at byte offset `pos`.
@@ -627,28 +627,27 @@ pub fn marker_applies(mk: &Marker, text: &str, pos: usize) -> bool {
     ok_at && mk.unless.iter().all(|u| !text.contains(u)) && mk.also.is_none_or(|a| text.contains(a))
 }
 
+/// Whether some needle occurs in `text` where it counts (start-only needles at the start); the
+/// [`Gate`] must pass every such text.
+pub fn needle_counts_in(text: &str) -> bool {
+    VOCAB.ac.find_overlapping_iter(text).any(|m| {
+        !VOCAB.start_only[m.pattern().as_usize()]
+            || text[..m.start()].bytes().all(|b| b == b' ' || b == b'\t')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::frame::Framer;
 
-    /// Needles with whether they must start the text, as the gate was built.
-    fn vocabulary() -> Vec<(&'static str, bool)> {
-        let mut v: Vec<(&str, bool)> = MARKERS
-            .iter()
-            .map(|m| (m.needle, m.at == At::Start))
-            .collect();
-        v.extend(EVENTS.iter().map(|e| (e.needle, false)));
-        v.extend(QUIET_DUMP_TRIGGERS.iter().map(|q| (*q, false)));
-        v
-    }
-
-    /// Whether a needle occurs in `text` where it can count (start-only needles at the start).
-    fn occurs_where_it_counts(text: &str) -> bool {
-        VOCAB.ac.find_overlapping_iter(text).any(|m| {
-            let (_, at_start) = vocabulary()[m.pattern().as_usize()];
-            !at_start || text[..m.start()].bytes().all(|b| b == b' ' || b == b'\t')
-        })
+    /// Every needle with whether it counts only at the start of the text.
+    fn vocabulary() -> impl Iterator<Item = (&'static str, bool)> {
+        let starts = MARKERS.iter().map(|m| (m.needle, m.at == At::Start));
+        let events = EVENTS.iter().map(|e| (e.needle, false));
+        starts
+            .chain(events)
+            .chain(QUIET_DUMP_TRIGGERS.iter().map(|q| (*q, false)))
     }
 
     #[test]
@@ -694,7 +693,7 @@ mod tests {
                 records += 1;
                 let pass = VOCAB.gate.may_match(text.as_bytes());
                 passed += pass as usize;
-                if occurs_where_it_counts(text) {
+                if needle_counts_in(text) {
                     counted += 1;
                     assert!(pass, "{}: gate rejects {text:?}", path.display());
                 }
