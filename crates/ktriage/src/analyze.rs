@@ -374,9 +374,9 @@ impl Analyzer {
         let mut marker: Option<(usize, usize)> = None; // (pos, marker index)
         let mut events: [Option<usize>; 4] = [None; 4];
         let mut n_events = 0;
-        // Most lines match nothing: the gate rejects most of them, a plain `is_match` most of
-        // the rest, both far cheaper than the overlapping search that collects every hit.
-        let any_hit = VOCAB.gate.may_match(text.as_bytes()) && VOCAB.ac.is_match(text);
+        // Most lines match nothing: the gate rejects most of them far more cheaply than the
+        // overlapping search that collects every hit.
+        let any_hit = VOCAB.gate.may_match(text.as_bytes());
         if !any_hit {
         } else if rec.origin.0 != Origin::User || t.contains("kernel") {
             for m in VOCAB.ac.find_overlapping_iter(text) {
