@@ -7,6 +7,9 @@
 //! The rules live as data in `tables.rs`; `engine.rs` interprets them. Regexes are compiled
 //! lazily, only for the oops kinds that actually occur in the input.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 mod engine;
 mod regexes;
 mod tables;

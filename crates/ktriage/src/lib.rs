@@ -1,20 +1,17 @@
 //! ktriage: find, parse and explain Linux kernel crash and hang reports.
 //!
-//! Pipeline: [`input`] (files, decompression, bounded line reading) -> [`frame`] (prefix
-//! stripping, wrapped/joined line repair) -> [`report`] and [`event`] (kernel reports and
-//! notable lines, driven by the tables in [`patterns`]) -> [`diagnose`] (incidents) ->
-//! [`render`] (text, JSON, syzkaller headers). [`analyze`] runs the whole pipeline.
+//! This crate is the command line and its renderers, over three layers that Cargo keeps apart:
+//! [`model`] (the typed `ktriage/analysis/1` document), `ktriage-parse` (bytes to document:
+//! [`input`], [`frame`], [`patterns`], [`report`], [`event`], [`title`]) and `ktriage-diagnose`
+//! ([`diagnose`]: incidents and findings). [`analyze`] runs parsing then diagnosis;
+//! [`render`] writes text, JSON and syzkaller headers.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod analyze;
-pub mod decode;
-pub mod diagnose;
-pub mod event;
-pub mod frame;
-pub mod input;
-pub mod model;
-pub mod patterns;
 pub mod render;
-pub mod report;
-pub mod sources;
-pub mod title;
-pub mod vmcore;
+
+pub use ktriage_diagnose as diagnose;
+pub use ktriage_model as model;
+pub use ktriage_parse::{decode, event, frame, input, patterns, report, sources, title, vmcore};

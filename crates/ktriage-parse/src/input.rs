@@ -256,7 +256,7 @@ mod tests {
         // A real console excerpt (seed 003, tests/fixtures/cases/nested-oops-die-lock).
         let data = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/cases/nested-oops-die-lock/console.log"
+            "/../ktriage/tests/fixtures/cases/nested-oops-die-lock/console.log"
         ))
         .unwrap();
         let want: Vec<&[u8]> = data

@@ -676,7 +676,7 @@ mod tests {
     #[test]
     fn gate_is_exact_and_selective_on_real_logs() {
         // Every lab console log (Debian 6.1 crashed with lkdtm, see tests/fixtures/lab/README.md).
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lab");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../ktriage/tests/fixtures/lab");
         let (mut records, mut passed, mut counted) = (0usize, 0usize, 0usize);
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .unwrap()

@@ -111,7 +111,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::{analyze_bytes, Options};
+    use crate::testutil::{analyze_bytes, Options};
 
     #[test]
     fn lone_panic_has_no_cause() {

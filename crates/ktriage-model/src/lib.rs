@@ -1,9 +1,17 @@
 //! The typed analysis document: sources, boots, reports, events, incidents.
 //!
-//! Everything here serialises to the `ktriage/analysis/1` JSON schema.
+//! Everything here serialises to the `ktriage/analysis/1` JSON schema. The parsing crate builds
+//! it, the diagnosis crate reads it and adds incidents, the CLI renders it.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+pub mod hex;
+pub mod time;
+pub use time::WallTime;
 
 /// Schema identifier of the JSON document.
 pub const SCHEMA: &str = "ktriage/analysis/1";
@@ -613,6 +621,16 @@ pub struct InterruptTable {
     pub irq_lines: usize,
     /// Per CPU: how many numbered IRQ lines have a nonzero count or are routed there.
     pub per_cpu_lines: Vec<usize>,
+}
+
+impl InterruptTable {
+    /// (CPU column, numbered lines on it), most loaded first. The column is the CPU number
+    /// when all CPUs are online.
+    pub fn vector_pressure(&self) -> Vec<(usize, usize)> {
+        let mut v: Vec<(usize, usize)> = self.per_cpu_lines.iter().copied().enumerate().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    }
 }
 
 /// A problem met while reading input; analysis continued.

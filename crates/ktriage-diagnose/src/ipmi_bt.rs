@@ -56,7 +56,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::{analyze_bytes, Options};
+    use crate::testutil::{analyze_bytes, Options};
 
     #[test]
     fn other_ipmi_lines_are_not_timeouts() {

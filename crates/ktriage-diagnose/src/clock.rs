@@ -7,9 +7,9 @@
 //!   year from sources that print one (SEL records carry full dates).
 //! * SEL times are already ISO 8601 with a zone (see `sources::sel`).
 
-use crate::analyze::Options;
-use crate::frame::days_from_civil;
 use crate::model::{Analysis, Evidence, Time};
+use crate::Options;
+use ktriage_model::time::days_from_civil;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -245,7 +245,7 @@ impl Clock {
 
 /// `2024-03-27 12:48:44 UTC` from UTC seconds.
 pub fn fmt_utc(epoch: f64) -> String {
-    let w = crate::frame::WallTime::from_epoch_micros((epoch * 1e6).round() as i64);
+    let w = ktriage_model::WallTime::from_epoch_micros((epoch * 1e6).round() as i64);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
         w.year.unwrap_or(0),

@@ -92,7 +92,7 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::{analyze_bytes, Options};
+    use crate::testutil::{analyze_bytes, Options};
 
     #[test]
     fn could_not_boot_alone_is_not_timeout() {

@@ -157,7 +157,7 @@ pub fn boots_compatible(a: &Analysis, x: usize, y: usize) -> bool {
 
 /// Parses a hex address string (`0x2c`, `0000002c`).
 pub fn hex(s: &str) -> Option<u64> {
-    crate::decode::parse_hex(s)
+    ktriage_model::hex::parse_hex(s)
 }
 
 /// True for report kinds that say a CPU or task made no progress.

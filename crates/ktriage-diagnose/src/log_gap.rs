@@ -216,7 +216,7 @@ fn pretty(w: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::{analyze_bytes, Options};
+    use crate::testutil::{analyze_bytes, Options};
 
     #[test]
     fn clean_reboot_is_not_a_gap() {

@@ -330,7 +330,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::{analyze_bytes, Options};
+    use crate::testutil::{analyze_bytes, Options};
 
     const LONE: &str = "\
 [ 1000.000000] watchdog: BUG: soft lockup - CPU#3 stuck for 22s! [kworker/3:1:123]

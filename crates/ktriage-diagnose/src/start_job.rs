@@ -164,7 +164,7 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::{analyze_bytes, Options};
+    use crate::testutil::{analyze_bytes, Options};
 
     #[test]
     fn truncated_unit_names_match() {

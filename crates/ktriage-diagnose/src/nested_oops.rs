@@ -189,7 +189,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::{analyze_bytes, Options};
+    use crate::testutil::{analyze_bytes, Options};
 
     const NESTED: &str = "\
 [  254.202183] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000

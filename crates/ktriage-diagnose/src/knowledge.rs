@@ -212,6 +212,21 @@ pub const SPIN_HELPERS: &[&str] = &[
     "rep_nop",
 ];
 
+/// Usable x86 device-interrupt vectors per CPU on a current kernel: 202.
+///
+/// From arch/x86/include/asm/irq_vectors.h (v4.15 and later):
+/// * 256 IDT vectors; 0x00-0x1f (32) are CPU exceptions, `FIRST_EXTERNAL_VECTOR` = 0x20;
+/// * `FIRST_SYSTEM_VECTOR` = `LOCAL_TIMER_VECTOR` = 0xec: 0xec-0xff (20) are system vectors
+///   (timer, IPIs, error, spurious...), leaving 0x20-0xeb = 204 for devices;
+/// * `IA32_SYSCALL_VECTOR` 0x80 (int 0x80) is reserved as a system vector: 203;
+/// * arch/x86/kernel/apic/vector.c reserves the legacy PIC cascade vector
+///   `ISA_IRQ_VECTOR(PIC_CASCADE_IR)` (0x32) when legacy IRQs exist: 202.
+///
+/// Kernels 6.10+ built with `CONFIG_X86_POSTED_MSI` move `FIRST_SYSTEM_VECTOR` to
+/// `POSTED_MSI_NOTIFICATION_VECTOR` 0xeb (one fewer); kernels before 4.15 also kept
+/// `IRQ_MOVE_CLEANUP_VECTOR` (0x20) and the ISA range differently. Treat it as "about 200".
+pub const X86_VECTORS_PER_CPU_USABLE: usize = 0xec - 0x20 - 1 - 1;
+
 #[cfg(test)]
 mod tests {
     use super::*;

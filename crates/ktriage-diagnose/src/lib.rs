@@ -6,6 +6,11 @@
 //! incident (union-find); reports no rule explains get an incident of their own with a
 //! generic finding. Knowledge (what a soft lockup means, which sysctl makes it fatal) lives
 //! in [`knowledge`], not in the rules' control flow.
+//!
+//! The crate reads the typed document only ([`ktriage_model`]): it never sees raw text.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod clock;
 pub mod csd_lock_wait;
@@ -23,9 +28,19 @@ pub mod probe_failure;
 pub mod start_job;
 pub mod util;
 
-use crate::analyze::Options;
-use crate::model::*;
+#[cfg(test)]
+pub(crate) mod testutil;
+
+use ktriage_model as model;
+use model::*;
 use std::collections::HashMap;
+
+/// What diagnosis needs to know beyond the document.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// UTC offset (minutes) of sources that print local time without a zone (`--tz`).
+    pub tz_offset_minutes: Option<i32>,
+}
 
 /// Something a claim can tie into an incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -6,21 +6,6 @@
 
 use crate::model::{InputWarning, InterruptTable, Location};
 
-/// Usable x86 device-interrupt vectors per CPU on a current kernel: 202.
-///
-/// From arch/x86/include/asm/irq_vectors.h (v4.15 and later):
-/// * 256 IDT vectors; 0x00-0x1f (32) are CPU exceptions, `FIRST_EXTERNAL_VECTOR` = 0x20;
-/// * `FIRST_SYSTEM_VECTOR` = `LOCAL_TIMER_VECTOR` = 0xec: 0xec-0xff (20) are system vectors
-///   (timer, IPIs, error, spurious...), leaving 0x20-0xeb = 204 for devices;
-/// * `IA32_SYSCALL_VECTOR` 0x80 (int 0x80) is reserved as a system vector: 203;
-/// * arch/x86/kernel/apic/vector.c reserves the legacy PIC cascade vector
-///   `ISA_IRQ_VECTOR(PIC_CASCADE_IR)` (0x32) when legacy IRQs exist: 202.
-///
-/// Kernels 6.10+ built with `CONFIG_X86_POSTED_MSI` move `FIRST_SYSTEM_VECTOR` to
-/// `POSTED_MSI_NOTIFICATION_VECTOR` 0xeb (one fewer); kernels before 4.15 also kept
-/// `IRQ_MOVE_CLEANUP_VECTOR` (0x20) and the ISA range differently. Treat it as "about 200".
-pub const X86_VECTORS_PER_CPU_USABLE: usize = 0xec - 0x20 - 1 - 1;
-
 /// Most "unrecognised line" warnings reported for one file.
 const MAX_LINE_WARNINGS: usize = 20;
 
@@ -170,14 +155,6 @@ pub fn parse_proc_interrupts(
     (Some(table), warnings)
 }
 
-/// (CPU column, numbered lines on it), most loaded first; compare with
-/// [`X86_VECTORS_PER_CPU_USABLE`]. The column is the CPU number when all CPUs are online.
-pub fn vector_pressure(table: &InterruptTable) -> Vec<(usize, usize)> {
-    let mut v: Vec<(usize, usize)> = table.per_cpu_lines.iter().copied().enumerate().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    v
-}
-
 /// Driver/handler family of an action name: leading letters, `_`, `-` and spaces
 /// (`nvme0q1` -> `nvme`, `ahci[0000:ac:00.1]` -> `ahci`, `PCIe PME` -> `PCIe PME`).
 fn family(name: &str) -> &str {
@@ -237,8 +214,9 @@ mod tests {
     use super::*;
 
     fn fixture() -> String {
-        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/cases/kdump-capture-irq-exhaustion/proc-interrupts.txt");
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(
+            "../ktriage/tests/fixtures/cases/kdump-capture-irq-exhaustion/proc-interrupts.txt",
+        );
         std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
     }
 
@@ -272,7 +250,7 @@ mod tests {
         assert_eq!(t.irq_lines, 160);
         assert_eq!(t.per_cpu_lines, vec![160]);
         assert_eq!(t.source.line, 1);
-        assert_eq!(vector_pressure(&t), vec![(0, 160)]);
+        assert_eq!(t.vector_pressure(), vec![(0, 160)]);
         let h = handler_counts(&fixture());
         assert_eq!(h[0], ("pciehp".to_string(), 79));
         assert!(h.contains(&("ahci".to_string(), 42)));
@@ -300,7 +278,7 @@ mod tests {
         assert_eq!(t.cpus, 3);
         assert_eq!(t.irq_lines, 4);
         assert_eq!(t.per_cpu_lines, vec![2, 2, 0]);
-        assert_eq!(vector_pressure(&t), vec![(0, 2), (1, 2), (2, 0)]);
+        assert_eq!(t.vector_pressure(), vec![(0, 2), (1, 2), (2, 0)]);
         // arm64 GIC layout.
         let arm = "\
            CPU0       CPU1

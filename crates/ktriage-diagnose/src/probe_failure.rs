@@ -5,8 +5,8 @@
 //! x86 per-CPU budget.
 
 use super::{util, Claim, Ctx, Node};
+use crate::knowledge::X86_VECTORS_PER_CPU_USABLE;
 use crate::model::*;
-use crate::sources::interrupts::{vector_pressure, X86_VECTORS_PER_CPU_USABLE};
 
 /// Rule id of probe failures.
 pub const RULE: &str = "probe-failure";
@@ -182,7 +182,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         let mut table_ev = Vec::new();
         let mut pressure = false;
         for t in &a.interrupt_tables {
-            let p = vector_pressure(t);
+            let p = t.vector_pressure();
             let Some(&(cpu, n)) = p.first() else { continue };
             let pct = n * 100 / budget;
             if t.cpus == 1 {
@@ -297,7 +297,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::{analyze_bytes, Options};
+    use crate::testutil::{analyze_bytes, Options};
 
     #[test]
     fn enospc_probe_means_vectors() {
