@@ -37,11 +37,10 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             .decoded
             .esr
             .as_ref()
-            .and_then(|e| e.get("wnr"))
-            .and_then(|v| v.as_u64())
+            .and_then(|e| e.wnr)
             .map(|w| if w == 1 { "write to" } else { "read of" })
             .or_else(|| {
-                let pf = r.decoded.page_fault.as_ref()?.get("access")?.as_str()?;
+                let pf = r.decoded.page_fault.as_ref()?.access;
                 Some(if pf.contains("write") {
                     "write to"
                 } else {

@@ -9,8 +9,10 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub mod decoded;
 pub mod hex;
 pub mod time;
+pub use decoded::Decoded;
 pub use time::WallTime;
 
 /// Schema identifier of the JSON document.
@@ -371,38 +373,6 @@ pub struct Code {
     pub fault_index: Option<usize>,
     /// Width of one printed unit in bytes (1 for x86 bytes, 4 for arm64 words, 2 for Thumb).
     pub unit: u8,
-}
-
-/// Values a human decodes by hand from a report.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Decoded {
-    /// arm64 Exception Syndrome Register.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub esr: Option<serde_json::Value>,
-    /// arm32 fault status (from `Oops: a05` / FSR).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fsr: Option<serde_json::Value>,
-    /// arm64 PSTATE / arm32 CPSR flags.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pstate: Option<serde_json::Value>,
-    /// x86 EFLAGS.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub eflags: Option<serde_json::Value>,
-    /// x86 page-fault error code bits.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_fault: Option<serde_json::Value>,
-    /// Soft lockup: seconds stuck.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stuck_seconds: Option<u64>,
-    /// Hung task: seconds blocked.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub blocked_seconds: Option<u64>,
-    /// RCU stall details (ticks, grace period, jiffies, stalled CPUs).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rcu_stall: Option<serde_json::Value>,
-    /// Oops counter and flags (`[#1] SMP PREEMPT`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub oops: Option<serde_json::Value>,
 }
 
 /// A multi-line kernel report (oops, BUG, WARNING, lockup, stall, ...).

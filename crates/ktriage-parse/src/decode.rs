@@ -3,8 +3,8 @@
 //! Every function here is pure, total (never panics) and table driven: the knowledge lives in
 //! the `const` tables below, each citing the kernel source it was taken from.
 
+use crate::model::decoded::{Cpsr, Eflags, Esr, Fsr, PageFault, Pstate};
 use crate::model::{Errno, Taint, TaintFlag};
-use serde_json::{json, Map, Value};
 
 // ---------------------------------------------------------------------------------------------
 // Hex helper
@@ -372,17 +372,6 @@ pub fn decode_taint(flags: &str) -> Taint {
 // Small helpers for bit-field tables
 // ---------------------------------------------------------------------------------------------
 
-/// A named bit field: `width` bits starting at `shift`.
-struct Field {
-    name: &'static str,
-    shift: u32,
-    width: u32,
-}
-
-const fn f(name: &'static str, shift: u32, width: u32) -> Field {
-    Field { name, shift, width }
-}
-
 fn bits(v: u64, shift: u32, width: u32) -> u64 {
     if shift >= 64 {
         return 0;
@@ -393,12 +382,6 @@ fn bits(v: u64, shift: u32, width: u32) -> u64 {
         (1u64 << width) - 1
     };
     (v >> shift) & mask
-}
-
-fn put_fields(obj: &mut Map<String, Value>, v: u64, fields: &[Field]) {
-    for fl in fields {
-        obj.insert(fl.name.to_string(), json!(bits(v, fl.shift, fl.width)));
-    }
 }
 
 fn hex(v: u64, width: usize) -> String {
@@ -540,24 +523,6 @@ const EC_SERROR: u64 = 0x2f;
 /// BRK (AArch64) exception class.
 const EC_BRK64: u64 = 0x3c;
 
-/// Abort ISS fields printed by arch/arm64/mm/fault.c `mem_abort_decode()`.
-const ABORT_FIELDS: &[Field] = &[
-    f("set", 11, 2),
-    f("fnv", 10, 1),
-    f("ea", 9, 1),
-    f("s1ptw", 7, 1),
-];
-/// Data abort ISS fields printed by `data_abort_decode()` (ISV always; the rest with ISV=1).
-const DABT_FIELDS: &[Field] = &[f("isv", 24, 1), f("cm", 8, 1), f("wnr", 6, 1)];
-/// Data abort ISS fields valid only when ISV=1.
-const DABT_ISV_FIELDS: &[Field] = &[
-    f("sas", 22, 2),
-    f("sse", 21, 1),
-    f("srt", 16, 5),
-    f("sf", 15, 1),
-    f("ar", 14, 1),
-];
-
 /// SError ISS[12:10] AET (asynchronous error type), Arm ARM / arch/arm64/include/asm/esr.h.
 const SERROR_AET: &[(u64, &str)] = &[
     (0, "uncontainable (UC)"),
@@ -583,72 +548,75 @@ const BRK_IMMEDIATES: &[(u64, u64, &str)] = &[
 ];
 
 /// Decodes an arm64 Exception Syndrome Register value (`ESR = 0x96000044`).
-pub fn decode_esr(esr: u64) -> Value {
+pub fn decode_esr(esr: u64) -> Esr {
     let ec = bits(esr, 26, 6);
-    let il = if bits(esr, 25, 1) == 1 { 32 } else { 16 };
-    let iss = bits(esr, 0, 25);
     let iss2 = bits(esr, 32, 24);
-    let mut o = Map::new();
-    o.insert("value".into(), json!(hex(esr, 8)));
-    o.insert("ec".into(), json!(hex(ec, 2)));
-    o.insert(
-        "ec_name".into(),
-        json!(lookup(ESR_EC_NAMES, ec).unwrap_or("UNRECOGNIZED EC")),
-    );
-    o.insert("il".into(), json!(il));
-    o.insert("iss".into(), json!(hex(iss, 8)));
-    if iss2 != 0 {
-        o.insert("iss2".into(), json!(hex(iss2, 2)));
-    }
+    let mut o = Esr {
+        value: hex(esr, 8),
+        ec: hex(ec, 2),
+        ec_name: lookup(ESR_EC_NAMES, ec).unwrap_or("UNRECOGNIZED EC"),
+        il: if bits(esr, 25, 1) == 1 { 32 } else { 16 },
+        iss: hex(bits(esr, 0, 25), 8),
+        iss2: (iss2 != 0).then(|| hex(iss2, 2)),
+        ..Esr::default()
+    };
     if EC_ABORTS.contains(&ec) {
         let data = EC_DATA_ABORTS.contains(&ec);
-        put_fields(&mut o, esr, ABORT_FIELDS);
+        // Abort ISS fields printed by arch/arm64/mm/fault.c `mem_abort_decode()`.
+        o.set = Some(bits(esr, 11, 2));
+        o.fnv = Some(bits(esr, 10, 1));
+        o.ea = Some(bits(esr, 9, 1));
+        o.s1ptw = Some(bits(esr, 7, 1));
         let fsc = bits(esr, 0, 6);
-        let fsc_name = ARM64_FSC_NAMES
-            .get(usize::try_from(fsc).unwrap_or(0))
-            .copied()
-            .unwrap_or("unknown");
-        o.insert(
-            if data { "dfsc" } else { "ifsc" }.into(),
-            json!(hex(fsc, 2)),
+        o.fsc_name = Some(
+            ARM64_FSC_NAMES
+                .get(usize::try_from(fsc).unwrap_or(0))
+                .copied()
+                .unwrap_or("unknown"),
         );
-        o.insert("fsc_name".into(), json!(fsc_name));
         if data {
-            put_fields(&mut o, esr, DABT_FIELDS);
+            o.dfsc = Some(hex(fsc, 2));
+            // `data_abort_decode()`: ISV, CM, WnR always; the rest only with ISV=1.
+            o.isv = Some(bits(esr, 24, 1));
+            o.cm = Some(bits(esr, 8, 1));
+            o.wnr = Some(bits(esr, 6, 1));
             if bits(esr, 24, 1) == 1 {
-                put_fields(&mut o, esr, DABT_ISV_FIELDS);
-                o.insert("access_size".into(), json!(1u64 << bits(esr, 22, 2)));
+                o.sas = Some(bits(esr, 22, 2));
+                o.sse = Some(bits(esr, 21, 1));
+                o.srt = Some(bits(esr, 16, 5));
+                o.sf = Some(bits(esr, 15, 1));
+                o.ar = Some(bits(esr, 14, 1));
+                o.access_size = Some(1u64 << bits(esr, 22, 2));
             }
-            let access = if bits(esr, 8, 1) == 1 {
+            o.access = Some(if bits(esr, 8, 1) == 1 {
                 "cache maintenance"
             } else if bits(esr, 6, 1) == 1 {
                 "write"
             } else {
                 "read"
-            };
-            o.insert("access".into(), json!(access));
+            });
         } else {
-            o.insert("access".into(), json!("instruction fetch"));
+            o.ifsc = Some(hex(fsc, 2));
+            o.access = Some("instruction fetch");
         }
     } else if ec == EC_SERROR {
-        o.insert("ids".into(), json!(bits(esr, 24, 1)));
+        o.ids = Some(bits(esr, 24, 1));
         if bits(esr, 24, 1) == 0 {
             let aet = bits(esr, 10, 3);
-            o.insert("aet".into(), json!(aet));
-            if let Some(name) = lookup(SERROR_AET, aet) {
-                o.insert("aet_name".into(), json!(name));
-            }
-            o.insert("ea".into(), json!(bits(esr, 9, 1)));
-            o.insert("dfsc".into(), json!(hex(bits(esr, 0, 6), 2)));
+            o.aet = Some(aet);
+            o.aet_name = lookup(SERROR_AET, aet);
+            o.ea = Some(bits(esr, 9, 1));
+            o.dfsc = Some(hex(bits(esr, 0, 6), 2));
         }
     } else if ec == EC_BRK64 {
         let imm = bits(esr, 0, 16);
-        o.insert("comment".into(), json!(hex(imm, 3)));
-        if let Some((_, _, what)) = BRK_IMMEDIATES.iter().find(|(v, m, _)| imm & m == *v) {
-            o.insert("brk_meaning".into(), json!(what));
-        }
+        o.comment = Some(hex(imm, 3));
+        o.brk_meaning = BRK_IMMEDIATES
+            .iter()
+            .find(|(v, m, _)| imm & m == *v)
+            .map(|(_, _, what)| *what);
     }
-    Value::Object(o)
+    o
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -748,7 +716,7 @@ const ARM_FSR_3LEVEL: &[(u64, &str)] = &[
 ///
 /// Bit 9 set means the long-descriptor (LPAE) format; bit 31 is Linux's `FSR_LNX_PF` marker
 /// for prefetch (instruction) aborts; bit 11 is WnR, bit 12 ExT, bit 13 CM.
-pub fn decode_arm32_fsr(fsr: u32) -> Value {
+pub fn decode_arm32_fsr(fsr: u32) -> Fsr {
     let v = u64::from(fsr);
     let lpae = bits(v, 9, 1) == 1;
     let prefetch = bits(v, 31, 1) == 1;
@@ -785,17 +753,21 @@ pub fn decode_arm32_fsr(fsr: u32) -> Value {
     } else {
         "read"
     };
-    json!({
-        "value": format!("0x{:03x}", fsr),
-        "format": if lpae { "long-descriptor (LPAE)" } else { "short-descriptor" },
-        "status": hex(status, 2),
-        "fsc_name": name,
-        "wnr": bits(v, 11, 1),
-        "ext": bits(v, 12, 1),
-        "cm": bits(v, 13, 1),
-        "prefetch_abort": prefetch,
-        "access": access,
-    })
+    Fsr {
+        value: format!("0x{:03x}", fsr),
+        format: if lpae {
+            "long-descriptor (LPAE)"
+        } else {
+            "short-descriptor"
+        },
+        status: hex(status, 2),
+        fsc_name: name,
+        wnr: bits(v, 11, 1),
+        ext: bits(v, 12, 1),
+        cm: bits(v, 13, 1),
+        prefetch_abort: prefetch,
+        access,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -858,52 +830,60 @@ fn case_flag(set: bool, name: &str) -> String {
 }
 
 /// Decodes an arm64 `pstate:` value (NZCV, DAIF, PAN, UAO, TCO, DIT, SSBS, BTYPE, mode).
-pub fn decode_pstate(v: u64) -> Value {
-    let mut o = Map::new();
-    o.insert("value".into(), json!(hex(v, 8)));
+pub fn decode_pstate(v: u64) -> Pstate {
     let set = |name: &str| {
         PSTATE_FLAGS
             .iter()
             .find(|f| f.name == name)
             .is_some_and(|f| bits(v, f.bit, 1) == 1)
     };
-    let mut set_flags = Vec::new();
-    for flg in PSTATE_FLAGS {
-        let s = bits(v, flg.bit, 1) == 1;
-        o.insert(flg.name.to_ascii_lowercase(), json!(s));
-        if s {
-            set_flags.push(flg.name);
-        }
-    }
-    o.insert("set".into(), json!(set_flags));
-    let aarch32 = bits(v, 4, 1) == 1;
-    o.insert("aarch32".into(), json!(aarch32));
-    if aarch32 {
+    let mut o = Pstate {
+        value: hex(v, 8),
+        n: set("N"),
+        z: set("Z"),
+        c: set("C"),
+        v: set("V"),
+        tco: set("TCO"),
+        dit: set("DIT"),
+        uao: set("UAO"),
+        pan: set("PAN"),
+        ss: set("SS"),
+        il: set("IL"),
+        allint: set("ALLINT"),
+        ssbs: set("SSBS"),
+        d: set("D"),
+        a: set("A"),
+        i: set("I"),
+        f: set("F"),
+        set: PSTATE_FLAGS
+            .iter()
+            .filter(|f| bits(v, f.bit, 1) == 1)
+            .map(|f| f.name)
+            .collect(),
+        aarch32: bits(v, 4, 1) == 1,
+        interrupts_enabled: !set("I"),
+        ..Pstate::default()
+    };
+    if o.aarch32 {
         let m = bits(v, 0, 5);
-        o.insert(
-            "mode".into(),
-            json!(ARM32_MODES
-                .get(usize::try_from(m).unwrap_or(0))
-                .copied()
-                .unwrap_or("?")),
-        );
-        o.insert("interrupts_enabled".into(), json!(!set("I")));
-        return Value::Object(o);
+        o.mode = ARM32_MODES
+            .get(usize::try_from(m).unwrap_or(0))
+            .copied()
+            .unwrap_or("?")
+            .to_string();
+        return o;
     }
-    let btype = bits(v, 10, 2);
-    o.insert("btype".into(), json!(BTYPES[(btype & 3) as usize]));
+    let btype = BTYPES[(bits(v, 10, 2) & 3) as usize];
+    o.btype = Some(btype);
     let m = bits(v, 0, 4);
     match ARM64_MODES.iter().find(|(code, ..)| *code == m) {
         Some((_, name, el, sp)) => {
-            o.insert("mode".into(), json!(name));
-            o.insert("el".into(), json!(el));
-            o.insert("sp".into(), json!(sp));
+            o.mode = name.to_string();
+            o.el = Some(*el);
+            o.sp = Some(sp);
         }
-        None => {
-            o.insert("mode".into(), json!(format!("reserved M=0x{m:x}")));
-        }
+        None => o.mode = format!("reserved M=0x{m:x}"),
     }
-    o.insert("interrupts_enabled".into(), json!(!set("I")));
     // The kernel's own rendering, e.g. `nZCv daif +PAN -UAO -TCO -DIT -SSBS BTYPE=--`.
     let nzcv: String = ["N", "Z", "C", "V"]
         .iter()
@@ -919,9 +899,9 @@ pub fn decode_pstate(v: u64) -> Value {
         text.push_str(n);
     }
     text.push_str(" BTYPE=");
-    text.push_str(BTYPES[(btype & 3) as usize]);
-    o.insert("text".into(), json!(text));
-    Value::Object(o)
+    text.push_str(btype);
+    o.text = Some(text);
+    o
 }
 
 /// arch/arm/kernel/process.c `processor_modes[]`, indexed by CPSR M[4:0].
@@ -951,39 +931,44 @@ const CPSR_FLAGS: &[Flag] = &[
 ];
 
 /// Decodes an arm32 CPSR (`psr: 80010013`): NZCV, I, F, T, mode (`SVC_32`), ISA.
-pub fn decode_cpsr(v: u32) -> Value {
+pub fn decode_cpsr(v: u32) -> Cpsr {
     let v64 = u64::from(v);
-    let mut o = Map::new();
-    o.insert("value".into(), json!(hex(v64, 8)));
-    let mut set_flags = Vec::new();
-    for flg in CPSR_FLAGS {
-        let s = bits(v64, flg.bit, 1) == 1;
-        o.insert(flg.name.to_ascii_lowercase(), json!(s));
-        if s {
-            set_flags.push(flg.name);
-        }
-    }
-    o.insert("set".into(), json!(set_flags));
     let is = |b: u32| bits(v64, b, 1) == 1;
+    let flag = |name: &str| CPSR_FLAGS.iter().any(|f| f.name == name && is(f.bit));
     let mode = ARM32_MODES[(v & 0x1f) as usize];
     let isa = ARM32_ISA[((bits(v64, 24, 1) << 1) | bits(v64, 5, 1)) as usize & 3];
-    o.insert("mode".into(), json!(mode));
-    o.insert("isa".into(), json!(isa));
-    o.insert("interrupts_enabled".into(), json!(!is(7)));
-    o.insert("fiqs_enabled".into(), json!(!is(6)));
     let nzcv: String = [("N", 31), ("Z", 30), ("C", 29), ("V", 28)]
         .iter()
         .map(|(n, b)| case_flag(is(*b), n))
         .collect();
-    o.insert(
-        "text".into(),
-        json!(format!(
+    Cpsr {
+        value: hex(v64, 8),
+        n: flag("N"),
+        z: flag("Z"),
+        c: flag("C"),
+        v: flag("V"),
+        q: flag("Q"),
+        j: flag("J"),
+        e: flag("E"),
+        a: flag("A"),
+        i: flag("I"),
+        f: flag("F"),
+        t: flag("T"),
+        set: CPSR_FLAGS
+            .iter()
+            .filter(|f| is(f.bit))
+            .map(|f| f.name)
+            .collect(),
+        mode,
+        isa,
+        interrupts_enabled: !is(7),
+        fiqs_enabled: !is(6),
+        text: format!(
             "{nzcv}  IRQs {}  FIQs {}  Mode {mode}  ISA {isa}",
             if is(7) { "off" } else { "on" },
             if is(6) { "off" } else { "on" },
-        )),
-    );
-    Value::Object(o)
+        ),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1011,18 +996,18 @@ const EFLAGS: &[Flag] = &[
 ];
 
 /// Decodes x86 EFLAGS (`EFLAGS: 00010246`): set flag names, IOPL, interrupts enabled.
-pub fn decode_eflags(v: u64) -> Value {
-    let set: Vec<&str> = EFLAGS
+pub fn decode_eflags(v: u64) -> Eflags {
+    let flags: Vec<&'static str> = EFLAGS
         .iter()
         .filter(|f| bits(v, f.bit, 1) == 1)
         .map(|f| f.name)
         .collect();
-    json!({
-        "value": hex(v, 8),
-        "flags": set,
-        "iopl": bits(v, 12, 2),
-        "interrupts_enabled": bits(v, 9, 1) == 1,
-    })
+    Eflags {
+        value: hex(v, 8),
+        flags,
+        iopl: bits(v, 12, 2),
+        interrupts_enabled: bits(v, 9, 1) == 1,
+    }
 }
 
 /// One x86 page-fault error-code bit (arch/x86/include/asm/trap_pf.h `X86_PF_*`): name,
@@ -1062,7 +1047,7 @@ const PF_BITS: &[PfBit] = &[
 ];
 
 /// Decodes an x86 page-fault error code (`#PF: error_code(0x0002)`).
-pub fn decode_x86_pf_error(code: u64) -> Value {
+pub fn decode_x86_pf_error(code: u64) -> PageFault {
     let is = |b: u32| bits(code, b, 1) == 1;
     let mut set = Vec::new();
     let mut descriptions = Vec::new();
@@ -1093,19 +1078,50 @@ pub fn decode_x86_pf_error(code: u64) -> Value {
     } else {
         "read access"
     };
-    json!({
-        "value": hex(code, 4),
-        "bits": set,
-        "descriptions": descriptions,
-        "summary": summary,
-        "access": access,
-        "mode": if is(2) { "user" } else { "supervisor" },
-    })
+    PageFault {
+        value: hex(code, 4),
+        bits: set,
+        descriptions,
+        summary,
+        access,
+        mode: if is(2) { "user" } else { "supervisor" },
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// The decoders as the JSON document shows them (the tests check the published shape).
+    mod as_json {
+        use serde_json::Value;
+        fn v<T: serde::Serialize>(t: T) -> Value {
+            serde_json::to_value(t).expect("decodes serialise")
+        }
+        pub fn decode_esr(x: u64) -> Value {
+            v(super::super::decode_esr(x))
+        }
+        pub fn decode_arm32_fsr(x: u32) -> Value {
+            v(super::super::decode_arm32_fsr(x))
+        }
+        pub fn decode_pstate(x: u64) -> Value {
+            v(super::super::decode_pstate(x))
+        }
+        pub fn decode_cpsr(x: u32) -> Value {
+            v(super::super::decode_cpsr(x))
+        }
+        pub fn decode_eflags(x: u64) -> Value {
+            v(super::super::decode_eflags(x))
+        }
+        pub fn decode_x86_pf_error(x: u64) -> Value {
+            v(super::super::decode_x86_pf_error(x))
+        }
+    }
+    use as_json::{
+        decode_arm32_fsr, decode_cpsr, decode_eflags, decode_esr, decode_pstate,
+        decode_x86_pf_error,
+    };
 
     #[test]
     fn hex_parsing() {

@@ -6,6 +6,7 @@
 
 use crate::decode;
 use crate::frame::Record;
+use crate::model::decoded::{OopsLine, ProcessorState, RcuStallInfo};
 use crate::model::*;
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -385,12 +386,12 @@ impl ReportBuilder {
                     .split_whitespace()
                     .find(|w| w.starts_with("rcu_"))
                     .map(|w| w.trim_end_matches(':').to_string());
-                r.decoded.rcu_stall = Some(serde_json::json!({
-                    "flavor": flavor,
-                    "self_detected": self_detected,
-                    "expedited": expedited,
-                    "stalled_cpus": [],
-                }));
+                r.decoded.rcu_stall = Some(RcuStallInfo {
+                    flavor,
+                    self_detected,
+                    expedited,
+                    ..RcuStallInfo::default()
+                });
             }
             ReportKind::Panic => {
                 if let Some(c) = PANIC_RE.captures(t) {
@@ -613,7 +614,7 @@ impl ReportBuilder {
         }
         if let Some(rest) = t.strip_prefix("pstate: ") {
             if let Some(v) = rest.split_whitespace().next().and_then(decode::parse_hex) {
-                self.report.decoded.pstate = Some(decode::decode_pstate(v));
+                self.report.decoded.pstate = Some(ProcessorState::Pstate(decode::decode_pstate(v)));
                 self.report
                     .registers
                     .insert("pstate".into(), format!("0x{v:08x}"));
@@ -859,11 +860,11 @@ impl ReportBuilder {
     fn parse_oops_line(&mut self, code: &str, count: &str, flags: &str) {
         let v = decode::parse_hex(code);
         let flags_s = flags.trim().to_string();
-        self.report.decoded.oops = Some(serde_json::json!({
-            "code": hex_norm(code),
-            "count": count.parse::<u32>().ok(),
-            "flags": flags_s,
-        }));
+        self.report.decoded.oops = Some(OopsLine {
+            code: hex_norm(code),
+            count: count.parse::<u32>().ok(),
+            flags: flags_s,
+        });
         if flags.contains(" ARM") || flags.ends_with("ARM") || flags.contains("THUMB2") {
             self.vote(Arch::Arm);
             if let Some(v) = v {
@@ -892,22 +893,19 @@ impl ReportBuilder {
             return;
         };
         if let Some(c) = RCU_CPU_ANY_RE.captures(t) {
-            let cpu: Option<u32> = c[1].parse().ok();
-            if let Some(cpu) = cpu {
-                if let Some(arr) = stall.get_mut("stalled_cpus").and_then(|v| v.as_array_mut()) {
-                    if arr.len() < 4096 {
-                        arr.push(cpu.into());
-                    }
+            if let Ok(cpu) = c[1].parse::<u32>() {
+                if stall.stalled_cpus.len() < 4096 {
+                    stall.stalled_cpus.push(cpu);
                 }
                 if self.report.cpu.is_none() {
                     self.report.cpu = Some(cpu);
                 }
             }
             if let Some(c2) = RCU_CPU_RE.captures(t) {
-                if stall.get("ticks_this_gp").is_none() {
-                    stall["ticks_this_gp"] = c2[2].parse::<u64>().ok().into();
+                if stall.ticks_this_gp.is_none() {
+                    stall.ticks_this_gp = c2[2].parse::<u64>().ok();
                     if let Some(f) = c2.get(3) {
-                        stall["fqs"] = f.as_str().parse::<u64>().ok().into();
+                        stall.fqs = f.as_str().parse::<u64>().ok();
                     }
                 }
             }
@@ -920,11 +918,11 @@ impl ReportBuilder {
         };
         if let Some(c) = RCU_T_RE.captures(t) {
             if let Some(d) = c.get(1) {
-                stall["detected_by"] = d.as_str().parse::<u32>().ok().into();
+                stall.detected_by = d.as_str().parse::<u32>().ok();
             }
-            stall["jiffies"] = c[2].parse::<u64>().ok().into();
-            stall["grace_period"] = c[3].parse::<i64>().ok().into();
-            stall["q"] = c[4].parse::<u64>().ok().into();
+            stall.jiffies = c[2].parse::<u64>().ok();
+            stall.grace_period = c[3].parse::<i64>().ok();
+            stall.q = c[4].parse::<u64>().ok();
         }
     }
 
@@ -980,7 +978,8 @@ impl ReportBuilder {
             }
             if name == "psr" {
                 if let Some(x) = decode::parse_hex(&c[2]) {
-                    self.report.decoded.pstate = Some(decode::decode_cpsr(x as u32));
+                    self.report.decoded.pstate =
+                        Some(ProcessorState::Cpsr(decode::decode_cpsr(x as u32)));
                 }
             }
             self.report.registers.entry(name).or_insert(v);

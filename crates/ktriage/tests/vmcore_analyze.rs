@@ -318,8 +318,8 @@ fn amd64_dump_oops_matches_console() {
     assert_eq!(r.frames[0].function, "direct_entry.cold");
     assert!(r.frames.iter().any(|f| !f.reliable), "`?` frames kept");
     let pf = r.decoded.page_fault.as_ref().expect("page_fault decoded");
-    assert_eq!(pf["value"], "0x0002");
-    assert_eq!(pf["access"], "write access");
+    assert_eq!(pf.value, "0x0002");
+    assert_eq!(pf.access, "write access");
     assert_eq!(
         r.taint.as_ref().map(|t| t.raw.as_str()),
         Some("G           OE")
@@ -343,8 +343,8 @@ fn arm64_dump_oops_matches_console() {
         Some("lkdtm_do_action")
     );
     let esr = r.decoded.esr.as_ref().expect("esr decoded");
-    assert_eq!(esr["value"], "0x96000046");
-    assert_eq!(esr["wnr"], 1);
+    assert_eq!(esr.value, "0x96000046");
+    assert_eq!(esr.wnr, Some(1));
 }
 
 /// Known bug (not fixed here): the vmcore's log is rendered by `vmcore::read_dump`

@@ -110,23 +110,17 @@ fn detail_lines(r: &Report) -> Vec<String> {
         facts.push(format!("fault address {fa}"));
     }
     if let Some(esr) = &r.decoded.esr {
-        let mut s = format!(
-            "ESR {} {}",
-            esr.get("value").and_then(|v| v.as_str()).unwrap_or(""),
-            esr.get("ec_name").and_then(|v| v.as_str()).unwrap_or("")
-        );
-        if let Some(w) = esr.get("wnr").and_then(|v| v.as_u64()) {
+        let mut s = format!("ESR {} {}", esr.value, esr.ec_name);
+        if let Some(w) = esr.wnr {
             let _ = write!(s, ", {}", if w == 1 { "write" } else { "read" });
         }
-        if let Some(f) = esr.get("fsc_name").and_then(|v| v.as_str()) {
+        if let Some(f) = esr.fsc_name {
             let _ = write!(s, ", {f}");
         }
         facts.push(s);
     }
     if let Some(pf) = &r.decoded.page_fault {
-        if let Some(s) = pf.get("summary").and_then(|v| v.as_str()) {
-            facts.push(format!("page fault: {s}"));
-        }
+        facts.push(format!("page fault: {}", pf.summary));
     }
     if let Some(s) = r.decoded.stuck_seconds {
         facts.push(format!("stuck {s} s"));
