@@ -75,11 +75,7 @@ fn find_target(cx: &Ctx, waiters: &[usize]) -> Option<Target> {
         if e.kind != EventKind::CsdLockTimeout || !util::boots_compatible(a, e.boot, w0.boot) {
             continue;
         }
-        if let Some(t) = e
-            .details
-            .get("target_cpu")
-            .and_then(|s| s.parse::<u32>().ok())
-        {
+        if let Some(t) = e.details.target_cpu {
             return Some(Target {
                 cpu: t,
                 why: format!(

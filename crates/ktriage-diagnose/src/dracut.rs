@@ -27,13 +27,7 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         let timeouts: u64 = ev
             .iter()
             .filter(|&&k| a.events[k].kind == EventKind::DracutInitqueueTimeout)
-            .map(|&k| {
-                a.events[k]
-                    .details
-                    .get("repeats")
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(1u64)
-            })
+            .map(|&k| a.events[k].details.count())
             .sum();
         let gave_up = ev
             .iter()

@@ -14,16 +14,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         let ev: Vec<usize> = (0..a.events.len())
             .filter(|&k| a.events[k].kind == EventKind::IpmiBtTimeout && a.events[k].boot == boot)
             .collect();
-        let n: u64 = ev
-            .iter()
-            .map(|&k| {
-                a.events[k]
-                    .details
-                    .get("repeats")
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(1u64)
-            })
-            .sum();
+        let n: u64 = ev.iter().map(|&k| a.events[k].details.count()).sum();
         let first = &a.events[ev[0]];
         let last = &a.events[*ev.last().unwrap_or(&ev[0])];
         let span = match (util::uptime(&first.time), util::uptime(&last.time)) {

@@ -48,8 +48,8 @@ const ENOSPC: i32 = -28;
 
 fn driver_of(e: &Event) -> String {
     e.details
-        .get("driver")
-        .cloned()
+        .driver
+        .clone()
         .or_else(|| {
             e.subject
                 .as_ref()
@@ -106,7 +106,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         for &k in &probes {
             let e = &a.events[k];
             let d = driver_of(e);
-            let dev = e.details.get("device").cloned().unwrap_or_default();
+            let dev = e.details.device.clone().unwrap_or_default();
             let code = e
                 .errno
                 .as_ref()
@@ -170,12 +170,12 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             .events
             .iter()
             .filter(|e| e.kind == EventKind::CommandLine && util::boots_compatible(a, e.boot, boot))
-            .find_map(|e| e.details.get("nr_cpus").cloned());
+            .find_map(|e| e.details.nr_cpus.clone());
         let capture = a.boots.get(boot).is_some_and(|b| b.capture_kernel)
             || a.events.iter().any(|e| {
                 e.kind == EventKind::CommandLine
                     && e.boot == boot
-                    && e.details.get("capture_kernel").map(String::as_str) == Some("true")
+                    && e.details.capture_kernel == Some(true)
             });
         let budget = X86_VECTORS_PER_CPU_USABLE;
         let mut table_facts = Vec::new();

@@ -11,10 +11,6 @@ pub const RULE: &str = "systemd-start-job-stuck";
 /// A job seen running this long (or up to its limit) counts as stuck.
 const STUCK_SECONDS: u64 = 20;
 
-fn num(e: &Event, k: &str) -> Option<u64> {
-    e.details.get(k).and_then(|s| s.parse().ok())
-}
-
 /// Unit names as printed are middle-truncated (`dev-disk...33403b7c.device`): two names are
 /// the same unit when their visible head and tail agree.
 pub fn same_unit(x: &str, y: &str) -> bool {
@@ -59,12 +55,12 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         let elapsed = g
             .iter()
             .filter_map(|&k| {
-                num(&a.events[k], "last_elapsed_seconds")
-                    .or_else(|| num(&a.events[k], "elapsed_seconds"))
+                let d = &a.events[k].details;
+                d.last_elapsed_seconds.or(d.elapsed_seconds)
             })
             .max()
             .unwrap_or(0);
-        let limit = num(first, "limit_seconds");
+        let limit = first.details.limit_seconds;
         let unit = first.subject.clone().unwrap_or_default();
         let timeouts: Vec<usize> = (0..a.events.len())
             .filter(|&k| {
@@ -81,10 +77,7 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         if !stuck {
             continue;
         }
-        let repeats: u64 = g
-            .iter()
-            .map(|&k| num(&a.events[k], "repeats").unwrap_or(1))
-            .sum();
+        let repeats: u64 = g.iter().map(|&k| a.events[k].details.count()).sum();
         let device = unit.ends_with(".device");
         let mut msg = format!(
             "systemd waited {elapsed} s{} for {unit} ({} progress lines from {}){}",
@@ -115,8 +108,9 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
                         let e = &a.events[*k];
                         util::boots_compatible(a, e.boot, first.boot)
                             && e.details
-                                .get("driver")
-                                .is_some_and(|d| probe_failure::is_storage(d))
+                                .driver
+                                .as_deref()
+                                .is_some_and(probe_failure::is_storage)
                     }
                     _ => false,
                 })
@@ -126,8 +120,9 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
             let storage_ev = cause.members.iter().find(|m| match m {
                 Node::Event(k) => a.events[*k]
                     .details
-                    .get("driver")
-                    .is_some_and(|d| probe_failure::is_storage(d)),
+                    .driver
+                    .as_deref()
+                    .is_some_and(probe_failure::is_storage),
                 _ => false,
             });
             if let Some(Node::Event(k)) = storage_ev {

@@ -550,10 +550,104 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errno: Option<Errno>,
     /// Extra parsed values (e.g. `elapsed`, `limit`, `irq`, `capture_kernel`).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub details: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "EventDetails::is_empty")]
+    pub details: EventDetails,
     /// The line as printed (prefix stripped).
     pub text: String,
+}
+
+/// Values an event line carries besides its subject and errno; which are set depends on the
+/// kind. In JSON every value is a string (the document's `details` map).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EventDetails {
+    /// Command line: a kdump capture kernel's (`elfcorehdr=`, `reset_devices`).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    pub capture_kernel: Option<bool>,
+    /// Command line: the whole line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cmdline: Option<String>,
+    /// Command line: `crashkernel=`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crashkernel: Option<String>,
+    /// Probe failure: the device.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// Probe failure: the driver.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub driver: Option<String>,
+    /// Start job: elapsed time as printed (`1min 30s`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed: Option<String>,
+    /// Start job: elapsed seconds.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    pub elapsed_seconds: Option<u64>,
+    /// IRQ request failure: the interrupt number.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    pub irq: Option<u64>,
+    /// Command line: `irqpoll`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub irqpoll: Option<String>,
+    /// Start job: `start` or `stop`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<String>,
+    /// Folded repeats: elapsed seconds of the last one.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    pub last_elapsed_seconds: Option<u64>,
+    /// Folded repeats: line of the last one.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    pub last_line: Option<u64>,
+    /// Start job: the limit as printed (`no limit`, `1min 30s`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+    /// Start job: the limit in seconds.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    pub limit_seconds: Option<u64>,
+    /// Command line: `maxcpus=`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maxcpus: Option<String>,
+    /// Command line: `nr_cpus=`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nr_cpus: Option<String>,
+    /// Kernel version banner: the release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// Folded repeats: how many lines this event stands for.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    pub repeats: Option<u64>,
+    /// Command line: `reset_devices`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reset_devices: Option<String>,
+    /// Command line: `root=`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
+    /// CSD lock: the CPU the lock waits for.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    pub target_cpu: Option<u32>,
+    /// CSD lock: the CPU that waits.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    pub waiting_cpu: Option<u32>,
+}
+
+impl EventDetails {
+    /// True when no value is set.
+    pub fn is_empty(&self) -> bool {
+        *self == EventDetails::default()
+    }
+
+    /// How many log lines the event stands for (1 unless repeats were folded into it).
+    pub fn count(&self) -> u64 {
+        self.repeats.unwrap_or(1)
+    }
+}
+
+fn as_string<T: std::fmt::Display, S: serde::Serializer>(
+    v: &Option<T>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
 }
 
 /// One IPMI SEL record.

@@ -1,6 +1,6 @@
 //! The analysis pipeline: sources -> records -> boots, reports, events -> [`Analysis`].
 
-use crate::event::{is_capture_cmdline, parse_event};
+use crate::event::parse_event;
 use crate::frame::{style, Framer, Origin, Record};
 use crate::input::{self, LineReader};
 use crate::model::*;
@@ -177,7 +177,6 @@ impl Analyzer {
                     text: format!("Kernel command line: {cmd}"),
                     ..Default::default()
                 };
-                let _ = is_capture_cmdline(cmd);
                 if let Some(mut ev) = parse_event(EventKind::CommandLine, &rec, path, 0) {
                     ev.id = self.event_id();
                     ev.boot = self.analysis.boots.len().saturating_sub(1);
@@ -439,14 +438,13 @@ impl Analyzer {
         match kind {
             EventKind::KernelVersion => {
                 if let Some(b) = self.analysis.boots.get_mut(boot) {
-                    b.kernel = ev.details.get("release").cloned();
+                    b.kernel = ev.details.release.clone();
                 }
             }
             EventKind::CommandLine => {
                 if let Some(b) = self.analysis.boots.get_mut(boot) {
-                    b.command_line = ev.details.get("cmdline").cloned();
-                    b.capture_kernel =
-                        ev.details.get("capture_kernel").map(String::as_str) == Some("true");
+                    b.command_line = ev.details.cmdline.clone();
+                    b.capture_kernel = ev.details.capture_kernel == Some(true);
                 }
             }
             _ => {}
@@ -461,17 +459,10 @@ impl Analyzer {
         ) && st.last_event_key.as_ref() == Some(&key)
         {
             if let Some(prev) = self.analysis.events.last_mut() {
-                let n: u64 = prev
-                    .details
-                    .get("repeats")
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(1);
-                prev.details.insert("repeats".into(), (n + 1).to_string());
-                prev.details
-                    .insert("last_line".into(), rec.first_line.to_string());
-                if let Some(e) = ev.details.get("elapsed_seconds") {
-                    prev.details
-                        .insert("last_elapsed_seconds".into(), e.clone());
+                prev.details.repeats = Some(prev.details.count() + 1);
+                prev.details.last_line = Some(rec.first_line);
+                if let Some(e) = ev.details.elapsed_seconds {
+                    prev.details.last_elapsed_seconds = Some(e);
                 }
                 return;
             }

@@ -4,10 +4,9 @@
 
 use crate::decode;
 use crate::frame::Record;
-use crate::model::{Errno, Event, EventKind, Location, Severity};
+use crate::model::{Errno, Event, EventDetails, EventKind, Location, Severity};
 use crate::report::record_time;
 use regex::Regex;
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 static ERRNO_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -46,7 +45,7 @@ pub fn parse_event(kind: EventKind, rec: &Record, path: &str, boot: usize) -> Op
     let text = rec.text.trim();
     let mut subject = None;
     let mut errno: Option<Errno> = None;
-    let mut details = BTreeMap::new();
+    let mut details = EventDetails::default();
     let mut severity = Severity::Warning;
     match kind {
         EventKind::ProbeFailure => {
@@ -58,8 +57,8 @@ pub fn parse_event(kind: EventKind, rec: &Record, path: &str, boot: usize) -> Op
                 let dev = c.get(2).or(c.get(3)).map(|m| m.as_str());
                 subject = Some(match (driver, dev) {
                     (Some(d), Some(v)) => {
-                        details.insert("driver".into(), d.to_string());
-                        details.insert("device".into(), v.to_string());
+                        details.driver = Some(d.to_string());
+                        details.device = Some(v.to_string());
                         format!("{d} {v}")
                     }
                     (None, Some(v)) => v.to_string(),
@@ -68,8 +67,8 @@ pub fn parse_event(kind: EventKind, rec: &Record, path: &str, boot: usize) -> Op
                 });
                 errno = c[4].parse::<i64>().ok().and_then(decode::errno);
             } else {
-                details.insert("driver".into(), c[1].to_string());
-                details.insert("device".into(), c[2].to_string());
+                details.driver = Some(c[1].to_string());
+                details.device = Some(c[2].to_string());
                 subject = Some(format!("{} {}", &c[1], &c[2]));
                 errno = c[3].parse::<i64>().ok().and_then(decode::errno);
             }
@@ -82,7 +81,7 @@ pub fn parse_event(kind: EventKind, rec: &Record, path: &str, boot: usize) -> Op
             }
             if let Some(c) = IRQ_RE.captures(text) {
                 if let Some(n) = c.get(1) {
-                    details.insert("irq".into(), n.as_str().to_string());
+                    details.irq = n.as_str().parse().ok();
                 }
             }
             subject = device_prefix(text);
@@ -106,15 +105,11 @@ pub fn parse_event(kind: EventKind, rec: &Record, path: &str, boot: usize) -> Op
         EventKind::StartJobRunning => {
             let c = JOB_RE.captures(text)?;
             subject = Some(c[2].to_string());
-            details.insert("job".into(), c[1].to_string());
-            details.insert("elapsed".into(), c[3].to_string());
-            details.insert("limit".into(), c[4].trim().to_string());
-            if let Some(s) = duration_seconds(&c[3]) {
-                details.insert("elapsed_seconds".into(), s.to_string());
-            }
-            if let Some(s) = duration_seconds(&c[4]) {
-                details.insert("limit_seconds".into(), s.to_string());
-            }
+            details.job = Some(c[1].to_string());
+            details.elapsed = Some(c[3].to_string());
+            details.limit = Some(c[4].trim().to_string());
+            details.elapsed_seconds = duration_seconds(&c[3]);
+            details.limit_seconds = duration_seconds(&c[4]);
         }
         EventKind::DeviceTimeout => {
             subject = DEV_TIMEOUT_RE.captures(text).map(|c| c[1].to_string());
@@ -147,20 +142,14 @@ pub fn parse_event(kind: EventKind, rec: &Record, path: &str, boot: usize) -> Op
             }
             let cmd = text[i + 12..].trim().to_string();
             let capture = is_capture_cmdline(&cmd);
-            details.insert("capture_kernel".into(), capture.to_string());
-            for key in [
-                "nr_cpus",
-                "maxcpus",
-                "crashkernel",
-                "irqpoll",
-                "reset_devices",
-                "root",
-            ] {
-                if let Some(v) = cmdline_value(&cmd, key) {
-                    details.insert(key.into(), v);
-                }
-            }
-            details.insert("cmdline".into(), cmd);
+            details.capture_kernel = Some(capture);
+            details.nr_cpus = cmdline_value(&cmd, "nr_cpus");
+            details.maxcpus = cmdline_value(&cmd, "maxcpus");
+            details.crashkernel = cmdline_value(&cmd, "crashkernel");
+            details.irqpoll = cmdline_value(&cmd, "irqpoll");
+            details.reset_devices = cmdline_value(&cmd, "reset_devices");
+            details.root = cmdline_value(&cmd, "root");
+            details.cmdline = Some(cmd);
             severity = Severity::Info;
         }
         EventKind::KernelOffset => {
@@ -172,15 +161,15 @@ pub fn parse_event(kind: EventKind, rec: &Record, path: &str, boot: usize) -> Op
         EventKind::KernelVersion => {
             let rest = text.strip_prefix("Linux version ")?;
             let rel = rest.split_whitespace().next()?;
-            details.insert("release".into(), rel.to_string());
+            details.release = Some(rel.to_string());
             severity = Severity::Info;
         }
         EventKind::CsdLockTimeout => {
             if let Some(c) = CSD_RE.captures(text) {
-                details.insert("waiting_cpu".into(), c[2].to_string());
+                details.waiting_cpu = c[2].parse().ok();
             }
             if let Some(c) = CSD_FOR_RE.captures(text) {
-                details.insert("target_cpu".into(), c[1].to_string());
+                details.target_cpu = c[1].parse().ok();
             }
             severity = Severity::Critical;
         }

@@ -329,10 +329,7 @@ fn seed002_kdump_capture_events() {
         .filter(|e| e.kind == EventKind::StartJobRunning)
         .collect();
     assert_eq!(jobs.len(), 2, "spinner lines fold per unit name");
-    assert_eq!(
-        jobs[0].details.get("limit_seconds").map(String::as_str),
-        Some("90")
-    );
+    assert_eq!(jobs[0].details.limit_seconds, Some(90));
     let probes: Vec<&Event> = a
         .events
         .iter()
@@ -341,19 +338,15 @@ fn seed002_kdump_capture_events() {
     assert_eq!(probes.len(), 2);
     let vblk = probes
         .iter()
-        .find(|e| e.details.get("driver").map(String::as_str) == Some("virtio_blk"))
+        .find(|e| e.details.driver.as_deref() == Some("virtio_blk"))
         .unwrap();
-    assert_eq!(
-        vblk.details.get("device").map(String::as_str),
-        Some("virtio0")
-    );
+    assert_eq!(vblk.details.device.as_deref(), Some("virtio0"));
     let errno = vblk.errno.as_ref().unwrap();
     assert_eq!((errno.code, errno.name), (-28, "ENOSPC"));
     assert!(a
         .events
         .iter()
-        .any(|e| e.kind == EventKind::IrqRequestFailure
-            && e.details.get("irq").map(String::as_str) == Some("251")));
+        .any(|e| e.kind == EventKind::IrqRequestFailure && e.details.irq == Some(251)));
     assert_eq!(a.interrupt_tables.len(), 1);
     assert_eq!(a.interrupt_tables[0].cpus, 1);
     assert!(a.reports.is_empty());

@@ -347,7 +347,7 @@ pub fn text(a: &Analysis) -> String {
                     if let Some(er) = &e.errno {
                         let _ = write!(line, "  ({} {}: {})", er.code, er.name, er.meaning);
                     }
-                    if let Some(n) = e.details.get("repeats") {
+                    if let Some(n) = e.details.repeats {
                         let _ = write!(line, "  (x{n})");
                     }
                     let _ = writeln!(
