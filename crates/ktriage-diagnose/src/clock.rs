@@ -7,73 +7,18 @@
 //!   year from sources that print one (SEL records carry full dates).
 //! * SEL times are already ISO 8601 with a zone (see `sources::sel`).
 
-use crate::model::{Analysis, Evidence, Time};
+use crate::model::{Analysis, Evidence, Time, WallTime};
 use crate::Options;
 use ktriage_model::time::days_from_civil;
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// A parsed ISO-like wall time as the model stores it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Wall {
-    /// Year, when printed.
-    pub year: Option<i32>,
-    /// Month 1-12.
-    pub month: u32,
-    /// Day of month.
-    pub day: u32,
-    /// Seconds since midnight, with fraction.
-    pub secs: f64,
-    /// UTC offset in minutes, when printed.
-    pub offset: Option<i32>,
-}
-
-static WALL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:(\d{4})|-)-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$",
-    )
-    .expect("wall regex")
-});
-
 static EMBEDDED_UTC_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z").expect("utc regex")
 });
 
-/// Parses `2024-03-27T20:48:45.123+08:00`, `--03-27T20:48:45`, `...Z`.
-pub fn parse_wall(s: &str) -> Option<Wall> {
-    let c = WALL_RE.captures(s.trim())?;
-    let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
-    let frac: f64 = c
-        .get(7)
-        .and_then(|m| format!("0{}", m.as_str()).parse().ok())
-        .unwrap_or(0.0);
-    let offset = c.get(8).map(|m| {
-        let z = m.as_str();
-        if z == "Z" {
-            0
-        } else {
-            let sign = if z.starts_with('-') { -1 } else { 1 };
-            let d: String = z[1..].chars().filter(|c| c.is_ascii_digit()).collect();
-            let h: i32 = d.get(0..2).and_then(|x| x.parse().ok()).unwrap_or(0);
-            let mi: i32 = d.get(2..4).and_then(|x| x.parse().ok()).unwrap_or(0);
-            sign * (h * 60 + mi)
-        }
-    });
-    Some(Wall {
-        year: c.get(1).and_then(|m| m.as_str().parse().ok()),
-        month: num(2)?,
-        day: num(3)?,
-        secs: f64::from(num(4)? * 3600 + num(5)? * 60 + num(6)?) + frac,
-        offset,
-    })
-}
-
-impl Wall {
-    /// Seconds since 1970 given a year and offset (minutes east of UTC).
-    pub fn epoch_with(&self, year: i32, offset: i32) -> f64 {
-        let days = days_from_civil(i64::from(year), i64::from(self.month), i64::from(self.day));
-        days as f64 * 86400.0 + self.secs - f64::from(offset) * 60.0
-    }
+fn year_of(w: &WallTime) -> Option<i32> {
+    w.year.map(i32::from)
 }
 
 /// The inferred offset of a source, and the line it was read from.
@@ -98,13 +43,13 @@ pub struct Clock {
 
 /// Offset (minutes, rounded to 15) between a local wall stamp and a UTC stamp embedded in
 /// the same line's text, when the text carries one within a day of it.
-pub fn infer_offset(local: &Wall, text: &str) -> Option<(i32, i32)> {
+pub fn infer_offset(local: &WallTime, text: &str) -> Option<(i32, i32)> {
     let c = EMBEDDED_UTC_RE.captures(text)?;
     let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i64>().ok());
     let year = n(1)? as i32;
     let utc_days = days_from_civil(i64::from(year), n(2)?, n(3)?);
     let utc = utc_days as f64 * 86400.0 + (n(4)? * 3600 + n(5)? * 60 + n(6)?) as f64;
-    let local_epoch = local.epoch_with(local.year.unwrap_or(year), 0);
+    let local_epoch = local.epoch_with(year_of(local).unwrap_or(year), 0);
     let diff_min = (local_epoch - utc) / 60.0;
     if diff_min.abs() > 14.0 * 60.0 {
         return None;
@@ -119,7 +64,7 @@ impl Clock {
         let mut years: Vec<i32> = a
             .sel_records
             .iter()
-            .filter_map(|s| s.time.as_deref().and_then(parse_wall).and_then(|w| w.year))
+            .filter_map(|s| s.time.as_ref().and_then(year_of))
             .collect();
         let walls = a
             .reports
@@ -127,9 +72,7 @@ impl Clock {
             .filter_map(|r| r.time.as_ref())
             .chain(a.events.iter().filter_map(|e| e.time.as_ref()))
             .chain(a.boots.iter().filter_map(|b| b.time.as_ref()));
-        years.extend(
-            walls.filter_map(|t| t.wall.as_deref().and_then(parse_wall).and_then(|w| w.year)),
-        );
+        years.extend(walls.filter_map(|t| t.wall.as_ref().and_then(year_of)));
         years.sort_unstable();
         // The most common year.
         let mut year = None;
@@ -164,7 +107,7 @@ impl Clock {
                 Some((
                     Some(Time {
                         uptime: None,
-                        wall: Some(c.wall.clone()),
+                        wall: Some(c.wall),
                     }),
                     &s.path,
                     c.line,
@@ -177,14 +120,10 @@ impl Clock {
             .map(|(t, p, l, x)| (t, *p, *l, *x))
             .chain(texts);
         for (t, path, line, text) in texts {
-            let Some(w) = t
-                .as_ref()
-                .and_then(|t| t.wall.as_deref())
-                .and_then(parse_wall)
-            else {
+            let Some(w) = t.as_ref().and_then(|t| t.wall) else {
                 continue;
             };
-            if w.offset.is_some() {
+            if w.offset_minutes.is_some() {
                 continue;
             }
             if let Some((off, y)) = infer_offset(&w, text) {
@@ -217,28 +156,29 @@ impl Clock {
         self.inferred.as_ref().map(|i| (i.offset, "inferred"))
     }
 
-    /// UTC seconds since 1970 of a wall string, when year and zone are known.
-    pub fn epoch(&self, wall: &str) -> Option<f64> {
-        let w = parse_wall(wall)?;
-        let year = w.year.or(self.year)?;
-        let off = match w.offset {
+    /// UTC seconds since 1970 of a wall time, when year and zone are known.
+    pub fn epoch(&self, w: &WallTime) -> Option<f64> {
+        let year = year_of(w).or(self.year)?;
+        let off = match w.offset_minutes {
             Some(o) => o,
             None => self.local_offset()?.0,
         };
         Some(w.epoch_with(year, off))
     }
 
-    /// Seconds since 1970 of a wall string ignoring the zone and guessing the year: only for
+    /// Seconds since 1970 of a wall time ignoring the zone and guessing the year: only for
     /// differences between two stamps of the same source.
-    pub fn relative(&self, wall: &str) -> Option<f64> {
-        let w = parse_wall(wall)?;
-        Some(w.epoch_with(w.year.or(self.year).unwrap_or(2001), w.offset.unwrap_or(0)))
+    pub fn relative(&self, w: &WallTime) -> f64 {
+        w.epoch_with(
+            year_of(w).or(self.year).unwrap_or(2001),
+            w.offset_minutes.unwrap_or(0),
+        )
     }
 
     /// UTC seconds of a report's or event's time.
     pub fn epoch_of(&self, t: &Option<Time>) -> Option<f64> {
         t.as_ref()
-            .and_then(|t| t.wall.as_deref())
+            .and_then(|t| t.wall.as_ref())
             .and_then(|w| self.epoch(w))
     }
 }
@@ -286,22 +226,46 @@ pub fn fmt_duration(secs: f64) -> String {
 mod tests {
     use super::*;
 
+    fn wall(month: u8, day: u8, h: u8, m: u8, sec: u8) -> WallTime {
+        WallTime {
+            year: None,
+            month,
+            day,
+            hour: h,
+            minute: m,
+            second: sec,
+            micros: 0,
+            offset_minutes: None,
+        }
+    }
+
     #[test]
-    fn parses_walls() {
-        let w = parse_wall("--03-27T20:48:45").unwrap();
-        assert_eq!((w.year, w.month, w.day, w.offset), (None, 3, 27, None));
-        let z = parse_wall("2024-03-27T12:48:44Z").unwrap();
-        assert_eq!(z.offset, Some(0));
-        let p = parse_wall("2024-03-27T20:48:44.5+08:00").unwrap();
-        assert_eq!(p.offset, Some(480));
-        assert_eq!(p.epoch_with(2024, 480), z.epoch_with(2024, 0) + 0.5);
-        assert!(parse_wall("yesterday").is_none());
+    fn epoch_needs_year_and_zone() {
+        let w = wall(3, 27, 20, 48, 44);
+        let mut c = Clock::default();
+        assert_eq!(c.epoch(&w), None, "no year, no zone");
+        c.year = Some(2024);
+        assert_eq!(c.epoch(&w), None, "no zone");
+        c.tz = Some(480);
+        assert_eq!(
+            c.epoch(&w).map(fmt_utc).as_deref(),
+            Some("2024-03-27 12:48:44 UTC")
+        );
+        // A zone printed on the stamp wins over --tz.
+        let z = WallTime {
+            offset_minutes: Some(0),
+            ..w
+        };
+        assert_eq!(
+            c.epoch(&z).map(fmt_utc).as_deref(),
+            Some("2024-03-27 20:48:44 UTC")
+        );
     }
 
     #[test]
     fn infers_offset_from_embedded_utc() {
         // Seed 001: etcd's JSON "ts" (UTC) on a syslog line stamped in local time.
-        let w = parse_wall("--03-27T20:48:45").unwrap();
+        let w = wall(3, 27, 20, 48, 45);
         let text = r#"etcd[17285]: {"level":"warn","ts":"2024-03-27T12:48:45.46512Z","msg":"x"}"#;
         assert_eq!(infer_offset(&w, text), Some((480, 2024)));
         assert_eq!(infer_offset(&w, "no stamp here"), None);
@@ -313,9 +277,7 @@ mod tests {
         assert_eq!(fmt_offset(-330), "-05:30");
         assert_eq!(fmt_duration(1.0), "1 s");
         assert_eq!(fmt_duration(73000.0), "20 h 16 min");
-        let e = parse_wall("2024-03-27T12:48:44Z")
-            .unwrap()
-            .epoch_with(2024, 0);
+        let e = wall(3, 27, 12, 48, 44).epoch_with(2024, 0);
         assert_eq!(fmt_utc(e), "2024-03-27 12:48:44 UTC");
     }
 }

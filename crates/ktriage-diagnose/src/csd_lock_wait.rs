@@ -290,7 +290,9 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
                 latest.record_id,
                 latest.sensor_type,
                 latest.description,
-                latest.time.as_deref().unwrap_or("an unknown time")
+                latest
+                    .time
+                    .map_or_else(|| "an unknown time".to_string(), |t| t.to_string())
             )),
         }
         if first.arch == Some(Arch::Arm64)

@@ -40,7 +40,7 @@ fn sensor_in(s: &SelRecord, list: &[&str]) -> bool {
 pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
     let a = cx.a;
     let mut items: Vec<Item> = Vec::new();
-    let mut seen: Vec<(String, Option<String>)> = Vec::new();
+    let mut seen: Vec<(String, Option<WallTime>)> = Vec::new();
     for (k, s) in a.sel_records.iter().enumerate() {
         if s.direction
             .as_deref()
@@ -64,7 +64,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         };
         items.push(Item {
             node: Node::Sel(k),
-            at: s.time.as_deref().and_then(|t| cx.clock.epoch(t)),
+            at: s.time.as_ref().and_then(|t| cx.clock.epoch(t)),
             primary,
             text: if dup {
                 String::new()

@@ -24,14 +24,14 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         if p.source.path != b.source.path || b.marker != "linux_version" {
             continue;
         }
-        let Some(start) = b.time.as_ref().and_then(|t| t.wall.clone()) else {
+        let Some(start) = b.time.as_ref().and_then(|t| t.wall) else {
             continue;
         };
         // Last wall stamp known in the previous boot.
-        let mut last: Option<(String, u64)> = p
+        let mut last: Option<(WallTime, u64)> = p
             .time
             .as_ref()
-            .and_then(|t| t.wall.clone())
+            .and_then(|t| t.wall)
             .map(|w| (w, p.source.line));
         let stamps = a
             .events
@@ -40,7 +40,7 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
             .filter_map(|e| {
                 e.time
                     .as_ref()
-                    .and_then(|t| t.wall.clone())
+                    .and_then(|t| t.wall)
                     .map(|w| (w, e.source.line))
             })
             .chain(
@@ -50,7 +50,7 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
                     .filter_map(|r| {
                         r.time
                             .as_ref()
-                            .and_then(|t| t.wall.clone())
+                            .and_then(|t| t.wall)
                             .map(|w| (w, r.source.last_line))
                     }),
             );
@@ -60,10 +60,7 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
             }
         }
         let Some((last_wall, _)) = last else { continue };
-        let (Some(t0), Some(t1)) = (cx.clock.relative(&last_wall), cx.clock.relative(&start))
-        else {
-            continue;
-        };
+        let (t0, t1) = (cx.clock.relative(&last_wall), cx.clock.relative(&start));
         let gap = t1 - t0;
         if gap < MIN_GAP_SECONDS {
             continue;
@@ -193,23 +190,20 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
     out
 }
 
-/// `Mar 27 20:48:45` from `--03-27T20:48:45`; other forms unchanged.
-fn pretty(w: &str) -> String {
+/// `Mar 27 20:48:45` for a stamp printed without a year; ISO 8601 otherwise.
+fn pretty(w: &WallTime) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    match clock::parse_wall(w) {
-        Some(p) if p.year.is_none() && (1..=12).contains(&p.month) => {
-            let s = p.secs as u32;
-            format!(
-                "{} {} {:02}:{:02}:{:02}",
-                MONTHS[p.month as usize - 1],
-                p.day,
-                s / 3600,
-                s / 60 % 60,
-                s % 60
-            )
-        }
+    match w.year {
+        None if (1..=12).contains(&w.month) => format!(
+            "{} {} {:02}:{:02}:{:02}",
+            MONTHS[w.month as usize - 1],
+            w.day,
+            w.hour,
+            w.minute,
+            w.second
+        ),
         _ => w.to_string(),
     }
 }

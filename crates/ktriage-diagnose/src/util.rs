@@ -37,7 +37,7 @@ pub fn ev_sel(s: &SelRecord) -> Evidence {
     let mut text = format!(
         "SEL {} | {} | {}",
         s.record_id,
-        s.time.as_deref().unwrap_or("-"),
+        s.time.map_or_else(|| "-".to_string(), |t| t.to_string()),
         s.sensor_type
     );
     if let Some(sn) = &s.sensor {

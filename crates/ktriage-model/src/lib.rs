@@ -109,7 +109,7 @@ pub struct ClockAnchor {
     /// 1-based line.
     pub line: u64,
     /// The local stamp as printed (ISO form).
-    pub wall: String,
+    pub wall: WallTime,
     /// The line's text (prefix stripped).
     pub text: String,
 }
@@ -140,10 +140,10 @@ pub struct Time {
     /// Seconds since boot from the printk timestamp.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uptime: Option<f64>,
-    /// Wall-clock time as printed, normalised to ISO 8601 when the year is known
-    /// (`2024-03-27T20:48:45`, with offset when known).
+    /// Wall-clock time as printed, as ISO 8601 (`2024-03-27T20:48:45`, with the offset when
+    /// printed; `--03-27T20:48:45` when the year is not).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub wall: Option<String>,
+    pub wall: Option<WallTime>,
 }
 
 /// One kernel boot seen in the input.
@@ -659,7 +659,7 @@ pub struct SelRecord {
     pub source: Location,
     /// Timestamp as ISO 8601 in UTC (or the zone given by `--sel-tz`), when printed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
+    pub time: Option<WallTime>,
     /// Sensor type (`Memory`, `Processor`, `Critical Interrupt`, ...).
     pub sensor_type: String,
     /// Sensor number / name as printed (`#0xeb`, `RAS_MEMORY`).

@@ -1,7 +1,7 @@
 //! Wall-clock time: the one date type of the document and the one place for calendar math.
 
 /// Wall-clock time as printed by syslog, journal or `dmesg -T`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct WallTime {
     /// Year, when printed.
     pub year: Option<u16>,
@@ -59,6 +59,27 @@ impl WallTime {
         Some(secs as f64 + self.micros as f64 / 1e6)
     }
 
+    /// Seconds since 1970 of this wall time read in `year` at `offset_minutes` east of UTC
+    /// (the caller supplies what the log did not print).
+    pub fn epoch_with(&self, year: i32, offset_minutes: i32) -> f64 {
+        let days = days_from_civil(i64::from(year), i64::from(self.month), i64::from(self.day));
+        let secs = days * 86400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
+            - i64::from(offset_minutes) * 60;
+        secs as f64 + f64::from(self.micros) / 1e6
+    }
+
+    /// The UTC instant `us` (microseconds since 1970) as local time `offset_minutes` east of UTC.
+    pub fn at_offset(us: i64, offset_minutes: i32) -> WallTime {
+        let mut w = WallTime::from_epoch_micros(
+            us.saturating_add(i64::from(offset_minutes).saturating_mul(60_000_000)),
+        );
+        w.offset_minutes = Some(offset_minutes);
+        w
+    }
+
     /// Builds a UTC wall time from seconds since 1970.
     pub fn from_epoch_micros(us: i64) -> WallTime {
         let secs = us.div_euclid(1_000_000);
@@ -76,6 +97,19 @@ impl WallTime {
             micros,
             offset_minutes: Some(0),
         }
+    }
+}
+
+impl std::fmt::Display for WallTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.iso())
+    }
+}
+
+/// In the document a wall time is its ISO 8601 text.
+impl serde::Serialize for WallTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

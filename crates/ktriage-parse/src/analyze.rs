@@ -356,7 +356,7 @@ impl Analyzer {
                 if memchr::memchr(b'Z', text.as_bytes()).is_some() && UTC_STAMP.is_match(text) {
                     st.clock_anchor = Some(ClockAnchor {
                         line: rec.first_line,
-                        wall: w.iso(),
+                        wall: w,
                         text: text.to_string(),
                     });
                 }

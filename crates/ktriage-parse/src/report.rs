@@ -1143,7 +1143,7 @@ pub fn record_time(rec: &Record) -> Option<Time> {
     }
     Some(Time {
         uptime: rec.uptime,
-        wall: rec.wall.map(|w| w.iso()),
+        wall: rec.wall,
     })
 }
 

@@ -237,8 +237,8 @@ fn seed004_syslog_soft_lockup() {
         .as_ref()
         .unwrap()
         .wall
-        .as_deref()
         .unwrap()
+        .to_string()
         .ends_with("01-30T22:14:43"));
     assert!(r.modules.contains(&"vhost".to_string()), "{:?}", r.modules);
     assert_eq!(a.reports.len(), 1);

@@ -9,7 +9,8 @@
 //!
 //! SEL timestamps are the BMC clock, normally UTC.
 
-use crate::model::{InputWarning, Location, SelRecord, Severity};
+use crate::model::time::days_from_civil;
+use crate::model::{InputWarning, Location, SelRecord, Severity, WallTime};
 
 /// Most "unrecognised line" warnings reported for one file.
 const MAX_LINE_WARNINGS: usize = 20;
@@ -275,54 +276,14 @@ fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Civil date of a day count since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-/// ISO 8601 text of a UTC SEL time, shifted to `tz_offset_minutes` when nonzero.
-fn iso_time(dt: DateTime, tz_offset_minutes: i32) -> String {
+/// A UTC SEL time as a wall time at `tz_offset_minutes` east of UTC (`Z` when zero).
+fn wall_time(dt: DateTime, tz_offset_minutes: i32) -> WallTime {
     let (y, mo, d, h, mi, s) = dt;
-    if tz_offset_minutes == 0 {
-        return format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
-    }
-    let secs = days_from_civil(y, mo, d) * 86_400
+    let secs = days_from_civil(y, i64::from(mo), i64::from(d)) * 86_400
         + i64::from(h) * 3600
         + i64::from(mi) * 60
-        + i64::from(s)
-        + i64::from(tz_offset_minutes) * 60;
-    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
-    let rem = secs.rem_euclid(86_400);
-    let sign = if tz_offset_minutes < 0 { '-' } else { '+' };
-    let off = tz_offset_minutes.unsigned_abs();
-    format!(
-        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        off / 60,
-        off % 60
-    )
+        + i64::from(s);
+    WallTime::at_offset(secs.saturating_mul(1_000_000), tz_offset_minutes)
 }
 
 /// Splits `Memory #0xeb` / `Memory RAS_MEMORY` / `Critical Interrupt` into type and sensor.
@@ -483,11 +444,11 @@ impl Collector<'_> {
         });
     }
 
-    fn time(&mut self, dt: Option<DateTime>, bad: bool, line: u64, raw: &str) -> Option<String> {
+    fn time(&mut self, dt: Option<DateTime>, bad: bool, line: u64, raw: &str) -> Option<WallTime> {
         if bad {
             self.warn(line, format!("SEL timestamp not understood: {raw}"));
         }
-        dt.map(|dt| iso_time(dt, self.tz))
+        dt.map(|dt| wall_time(dt, self.tz))
     }
 
     fn push_list(&mut self, l: ListLine, line: u64, raw: &str) {
@@ -723,7 +684,10 @@ mod tests {
         assert_eq!(r.sensor.as_deref(), Some("#0xeb"));
         assert_eq!(r.description, "Transition to Non-recoverable");
         assert_eq!(r.direction.as_deref(), Some("Asserted"));
-        assert_eq!(r.time.as_deref(), Some("2024-03-27T12:48:44Z"));
+        assert_eq!(
+            r.time.map(|t| t.to_string()).as_deref(),
+            Some("2024-03-27T12:48:44Z")
+        );
         assert_eq!(r.severity, Severity::Critical);
         assert_eq!(r.source.line, 24);
         let sev = |id: &str| recs.iter().find(|r| r.record_id == id).unwrap().severity;
@@ -752,7 +716,10 @@ mod tests {
         assert_eq!(r.sensor.as_deref(), Some("RAS_MEMORY"));
         assert_eq!(r.description, "Transition to Non-recoverable");
         assert_eq!(r.direction.as_deref(), Some("Asserted"));
-        assert_eq!(r.time.as_deref(), Some("2024-03-27T12:48:44Z"));
+        assert_eq!(
+            r.time.map(|t| t.to_string()).as_deref(),
+            Some("2024-03-27T12:48:44Z")
+        );
         assert_eq!(r.severity, Severity::Critical);
         assert_eq!(r.source.line, 1);
     }
@@ -785,16 +752,25 @@ mod tests {
     fn timezone_offset() {
         // The csd case's syslog runs at +08:00: SEL 12:48:44 UTC = 20:48:44+08:00.
         let (recs, _) = parse_sel(&fixture("sel-get-0146.txt"), "g", 8 * 60);
-        assert_eq!(recs[0].time.as_deref(), Some("2024-03-27T20:48:44+08:00"));
+        assert_eq!(
+            recs[0].time.map(|t| t.to_string()).as_deref(),
+            Some("2024-03-27T20:48:44+08:00")
+        );
         let line = "  5 | 01/01/2024 | 02:30:00 | Memory #0x01 | Correctable ECC | Asserted";
         let (recs, _) = parse_sel(line, "x", -(5 * 60 + 30));
-        assert_eq!(recs[0].time.as_deref(), Some("2023-12-31T21:00:00-05:30"));
+        assert_eq!(
+            recs[0].time.map(|t| t.to_string()).as_deref(),
+            Some("2023-12-31T21:00:00-05:30")
+        );
         let (recs, _) = parse_sel(
             "  5 | 02/28/2024 | 23:30:00 | Memory #0x01 | Correctable ECC | Asserted",
             "x",
             60,
         );
-        assert_eq!(recs[0].time.as_deref(), Some("2024-02-29T00:30:00+01:00"));
+        assert_eq!(
+            recs[0].time.map(|t| t.to_string()).as_deref(),
+            Some("2024-02-29T00:30:00+01:00")
+        );
     }
 
     #[test]
@@ -818,7 +794,10 @@ SEL Information
         assert_eq!(recs[1].sensor.as_deref(), Some("RAS_MEMORY"));
         assert_eq!(recs[1].description, "Uncorrectable ECC | CPU1 DIMM A2");
         assert_eq!(recs[1].severity, Severity::Critical);
-        assert_eq!(recs[2].time.as_deref(), Some("2024-03-27T12:49:00Z"));
+        assert_eq!(
+            recs[2].time.map(|t| t.to_string()).as_deref(),
+            Some("2024-03-27T12:49:00Z")
+        );
         assert_eq!(recs[2].sensor_type, "Critical Interrupt");
         assert_eq!(recs[2].severity, Severity::Critical);
         assert_eq!(recs[3].sensor.as_deref(), Some("PS2 Status"));

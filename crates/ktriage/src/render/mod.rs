@@ -57,7 +57,8 @@ fn time_of(t: &Option<Time>) -> String {
             uptime: Some(u), ..
         }) => format!("{u:>10.3}"),
         Some(Time { wall: Some(w), .. }) => {
-            format!("{:>10}", w.get(w.len().saturating_sub(8)..).unwrap_or(w))
+            let w = w.to_string();
+            format!("{:>10}", w.get(w.len().saturating_sub(8)..).unwrap_or(&w))
         }
         _ => format!("{:>10}", "-"),
     }
@@ -381,7 +382,7 @@ pub fn text(a: &Analysis) -> String {
             let _ = writeln!(
                 s,
                 "  {} {} {} {} {} {}",
-                r.time.as_deref().unwrap_or("-"),
+                r.time.map_or_else(|| "-".to_string(), |t| t.to_string()),
                 sev_tag(r.severity),
                 r.sensor_type,
                 r.description,
