@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 pub mod decoded;
 pub mod hex;
 pub mod time;
+pub mod vmcore;
 pub use decoded::Decoded;
 pub use time::WallTime;
 
@@ -96,7 +97,7 @@ pub struct Source {
     pub prefixes: Vec<&'static str>,
     /// Crash facts of a vmcore source (format, release, crash time, registers, completeness).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vmcore: Option<serde_json::Value>,
+    pub vmcore: Option<vmcore::VmcoreFacts>,
     /// First line stamped in local time that also carries a UTC stamp (e.g. a JSON logger's
     /// `"ts":"...Z"`): it tells the source's UTC offset.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -117,10 +117,7 @@ impl Analyzer {
 
     /// Extracts a vmcore's kernel log and analyses it, with the dump's facts on the source.
     fn add_vmcore(&mut self, path: &str) -> Result<(), input::InputError> {
-        let dump = crate::vmcore::read_dump(path).map_err(|e| input::InputError::Io {
-            path: path.to_string(),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-        })?;
+        let dump = crate::vmcore::read_dump(path)?;
         for w in &dump.warnings {
             self.analysis.warnings.push(InputWarning {
                 source: Location {

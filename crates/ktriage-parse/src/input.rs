@@ -18,6 +18,16 @@ pub enum InputError {
         /// Underlying error.
         source: io::Error,
     },
+    /// A vmcore could not be opened, or its kernel log not read.
+    #[error("{path}: {what}{source}")]
+    Vmcore {
+        /// Offending path.
+        path: String,
+        /// What was being read (`""` for the dump itself, `"reading the kernel log: "`).
+        what: &'static str,
+        /// Underlying error.
+        source: ktriage_vmcore::Error,
+    },
 }
 
 /// Expands the command-line paths: directories recursively (sorted), `-` for stdin.

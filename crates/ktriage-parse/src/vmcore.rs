@@ -1,56 +1,57 @@
 //! vmcore inputs: recognised by magic, their kernel log analysed like any other log, their
 //! crash facts attached to the source.
 
+use crate::input::InputError;
+use crate::model::vmcore::{VmcoreCompleteness, VmcoreFacts, VmcorePrstatus};
+use crate::model::WallTime;
 use ktriage_vmcore::{Facts, Style, Vmcore};
-use serde_json::{json, Value};
 
 /// True when the first bytes of an input are a vmcore (ELF core, kdump-compressed, flattened).
 pub fn is_vmcore(head: &[u8]) -> bool {
     ktriage_vmcore::detect_format(head).is_some()
 }
 
-/// The dump's crash facts as JSON (format, producer, release, build id, crash time, registers,
-/// completeness, warnings).
-pub fn facts_json(f: &Facts) -> Value {
-    let prstatus: Vec<Value> = f
-        .prstatus
-        .iter()
-        .map(|p| {
-            json!({
-                "index": p.index,
-                "pid": p.pid,
-                "pc": p.pc.map(|v| format!("0x{v:x}")),
-                "sp": p.sp.map(|v| format!("0x{v:x}")),
-            })
-        })
-        .collect();
+/// The dump's crash facts as the document holds them.
+pub fn document_facts(f: &Facts) -> VmcoreFacts {
+    let hex = |v: u64| format!("0x{v:x}");
     let c = &f.completeness;
-    json!({
-        "format": f.format.to_string(),
-        "arch": f.arch.to_string(),
-        "producer": f.producer.to_string(),
-        "kernel_release": f.kernel_release,
-        "build_id": f.build_id,
-        "crash_time": f.crash_time,
-        "crash_time_utc": f.crash_time.map(|t| crate::frame::WallTime::from_epoch_micros(t.saturating_mul(1_000_000)).iso()),
-        "page_size": f.page_size,
-        "kernel_offset": f.kernel_offset.map(|v| format!("0x{v:x}")),
-        "hostname": f.utsname.as_ref().map(|u| u.nodename.clone()),
-        "prstatus": prstatus,
-        "qemu_cpus": f.qemu_cpus,
-        "completeness": {
-            "complete": c.is_complete(),
-            "incomplete_flag": c.incomplete_flag,
-            "truncated": c.truncated,
-            "lost_pages": c.lost_pages,
-            "excluded_pages": c.excluded_pages,
-            "dumped_pages": c.dumped_pages,
-            "dump_level": c.dump_level,
-            "compression": c.compression,
+    VmcoreFacts {
+        format: f.format.to_string(),
+        arch: f.arch.to_string(),
+        producer: f.producer.to_string(),
+        kernel_release: f.kernel_release.clone(),
+        build_id: f.build_id.clone(),
+        crash_time: f.crash_time,
+        crash_time_utc: f
+            .crash_time
+            .map(|t| WallTime::from_epoch_micros(t.saturating_mul(1_000_000))),
+        page_size: f.page_size,
+        kernel_offset: f.kernel_offset.map(hex),
+        hostname: f.utsname.as_ref().map(|u| u.nodename.clone()),
+        prstatus: f
+            .prstatus
+            .iter()
+            .map(|p| VmcorePrstatus {
+                index: p.index,
+                pid: p.pid,
+                pc: p.pc.map(hex),
+                sp: p.sp.map(hex),
+            })
+            .collect(),
+        qemu_cpus: f.qemu_cpus,
+        completeness: VmcoreCompleteness {
+            complete: c.is_complete(),
+            incomplete_flag: c.incomplete_flag,
+            truncated: c.truncated,
+            lost_pages: c.lost_pages,
+            excluded_pages: c.excluded_pages,
+            dumped_pages: c.dumped_pages,
+            dump_level: c.dump_level,
+            compression: c.compression.iter().map(|s| s.to_string()).collect(),
         },
-        "has_vmcoreinfo": f.has_vmcoreinfo,
-        "warnings": f.warnings,
-    })
+        has_vmcoreinfo: f.has_vmcoreinfo,
+        warnings: f.warnings.clone(),
+    }
 }
 
 /// The kernel log of a dump as `[%5lu.%06lu] text` lines, its facts, and reading warnings.
@@ -58,19 +59,25 @@ pub struct DumpLog {
     /// Log text, one printk record per line.
     pub text: Vec<u8>,
     /// Crash facts.
-    pub facts: Value,
+    pub facts: VmcoreFacts,
     /// Problems met while reading the dump or its log.
     pub warnings: Vec<String>,
 }
 
 /// Opens a dump and extracts its log and facts.
-pub fn read_dump(path: &str) -> Result<DumpLog, String> {
-    let core = Vmcore::open(path).map_err(|e| format!("{path}: {e}"))?;
+pub fn read_dump(path: &str) -> Result<DumpLog, InputError> {
+    let core = Vmcore::open(path).map_err(|source| InputError::Vmcore {
+        path: path.to_string(),
+        what: "",
+        source,
+    })?;
     let facts = core.facts();
     let mut warnings: Vec<String> = facts.warnings.clone();
-    let dmesg = core
-        .dmesg()
-        .map_err(|e| format!("{path}: reading the kernel log: {e}"))?;
+    let dmesg = core.dmesg().map_err(|source| InputError::Vmcore {
+        path: path.to_string(),
+        what: "reading the kernel log: ",
+        source,
+    })?;
     warnings.extend(dmesg.warnings.iter().cloned());
     let style = if dmesg.has_caller_id {
         Style::PlainWithCaller
@@ -79,7 +86,7 @@ pub fn read_dump(path: &str) -> Result<DumpLog, String> {
     };
     Ok(DumpLog {
         text: console_form(dmesg.render(style)),
-        facts: facts_json(&facts),
+        facts: document_facts(&facts),
         warnings,
     })
 }
@@ -106,54 +113,46 @@ fn console_form(text: Vec<u8>) -> Vec<u8> {
 }
 
 /// Human text of a dump's facts for `ktriage vmcore info`.
-pub fn facts_text(v: &Value) -> String {
-    let mut s = String::new();
-    let get = |k: &str| v.get(k).cloned().unwrap_or(Value::Null);
-    let show = |x: Value| match x {
-        Value::Null => "-".to_string(),
-        Value::String(s) => s,
-        other => other.to_string(),
-    };
-    for (label, key) in [
-        ("format", "format"),
-        ("written by", "producer"),
-        ("architecture", "arch"),
-        ("kernel release", "kernel_release"),
-        ("build id", "build_id"),
-        ("crash time (UTC)", "crash_time_utc"),
-        ("hostname", "hostname"),
-        ("page size", "page_size"),
-        ("KASLR offset", "kernel_offset"),
-        ("VMCOREINFO", "has_vmcoreinfo"),
-    ] {
-        s.push_str(&format!("{label:<18} {}\n", show(get(key))));
+pub fn facts_text(v: &VmcoreFacts) -> String {
+    fn show<T: std::fmt::Display>(x: Option<T>) -> String {
+        x.map_or_else(|| "-".to_string(), |x| x.to_string())
     }
-    if let Some(c) = v.get("completeness") {
+    let mut s = String::new();
+    for (label, value) in [
+        ("format", v.format.clone()),
+        ("written by", v.producer.clone()),
+        ("architecture", v.arch.clone()),
+        ("kernel release", show(v.kernel_release.as_ref())),
+        ("build id", show(v.build_id.as_ref())),
+        ("crash time (UTC)", show(v.crash_time_utc)),
+        ("hostname", show(v.hostname.as_ref())),
+        ("page size", v.page_size.to_string()),
+        ("KASLR offset", show(v.kernel_offset.as_ref())),
+        ("VMCOREINFO", v.has_vmcoreinfo.to_string()),
+    ] {
+        s.push_str(&format!("{label:<18} {value}\n"));
+    }
+    let c = &v.completeness;
+    s.push_str(&format!(
+        "{:<18} {} (lost pages {}, excluded pages {}, dump level {})\n",
+        "complete",
+        c.complete,
+        c.lost_pages,
+        c.excluded_pages,
+        show(c.dump_level)
+    ));
+    for p in &v.prstatus {
         s.push_str(&format!(
-            "{:<18} {} (lost pages {}, excluded pages {}, dump level {})\n",
-            "complete",
-            show(c["complete"].clone()),
-            show(c["lost_pages"].clone()),
-            show(c["excluded_pages"].clone()),
-            show(c["dump_level"].clone())
+            "{:<18} #{} pid {} pc {} sp {}\n",
+            "NT_PRSTATUS",
+            p.index,
+            p.pid,
+            show(p.pc.as_ref()),
+            show(p.sp.as_ref())
         ));
     }
-    if let Some(ps) = v.get("prstatus").and_then(Value::as_array) {
-        for p in ps {
-            s.push_str(&format!(
-                "{:<18} #{} pid {} pc {} sp {}\n",
-                "NT_PRSTATUS",
-                show(p["index"].clone()),
-                show(p["pid"].clone()),
-                show(p["pc"].clone()),
-                show(p["sp"].clone())
-            ));
-        }
-    }
-    if let Some(ws) = v.get("warnings").and_then(Value::as_array) {
-        for w in ws {
-            s.push_str(&format!("{:<18} {}\n", "warning", show(w.clone())));
-        }
+    for w in &v.warnings {
+        s.push_str(&format!("{:<18} {w}\n", "warning"));
     }
     s
 }

@@ -182,7 +182,7 @@ fn run_vmcore(cmd: VmcoreCommand) -> ExitCode {
             }
         }
         VmcoreCommand::Info { json, .. } => {
-            let facts = ktriage::vmcore::facts_json(&core.facts());
+            let facts = ktriage::vmcore::document_facts(&core.facts());
             if json {
                 serde_json::to_writer_pretty(&mut out, &facts)
                     .map_err(std::io::Error::other)
