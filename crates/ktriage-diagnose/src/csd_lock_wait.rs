@@ -122,7 +122,7 @@ fn find_target(cx: &Ctx, waiters: &[usize]) -> Option<Target> {
             continue;
         }
         let before = util::uptime(&r.time).is_none_or(|t| t <= t_first);
-        if util::is_oops_kind(r.kind) && !util::ended(r) && before {
+        if util::is_oops_kind(r.kind) && !r.ended && before {
             return Some(Target::from_report(
                 cpu,
                 i,

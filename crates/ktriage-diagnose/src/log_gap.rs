@@ -21,7 +21,7 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         let Some(p) = a.boots.get(b.index - 1) else {
             continue;
         };
-        if p.source.path != b.source.path || b.marker != "linux_version" {
+        if p.source.path != b.source.path || b.marker != BootMarker::LinuxVersion {
             continue;
         }
         let Some(start) = b.time.as_ref().and_then(|t| t.wall) else {

@@ -68,7 +68,7 @@ pub fn pairs(a: &Analysis) -> Vec<(usize, usize, Vec<usize>)> {
             })
             .map(|(k, _)| k)
             .collect();
-        let unfinished = !util::ended(a0);
+        let unfinished = !a0.ended;
         let nested = close
             && ((unfinished && b.source.first_line <= a0.source.last_line + 5)
                 || !die_events.is_empty()
@@ -144,7 +144,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         msg.push('.');
         let mut c = Claim::new(RULE, Severity::Critical, msg);
         c.finding.evidence.push(util::ev_report(first));
-        if !util::ended(first) {
+        if !first.ended {
             c.finding
                 .evidence
                 .push(util::ev_report_line(first, |t| t.starts_with("Code:")));

@@ -77,11 +77,6 @@ pub fn uptime(t: &Option<Time>) -> Option<f64> {
     t.as_ref().and_then(|t| t.uptime)
 }
 
-/// True when the report printed its closing `---[ end trace` line.
-pub fn ended(r: &Report) -> bool {
-    r.lines.iter().any(|l| l.text.contains("---[ end trace"))
-}
-
 /// `function+off/size [module]` of the faulting location, when known.
 pub fn where_ip(r: &Report) -> Option<String> {
     let ip = r.ip.as_ref()?;
@@ -138,7 +133,11 @@ pub fn same_boot_possible(a: &Analysis, x: &Report, y: &Report) -> bool {
     if x.boot == y.boot {
         return true;
     }
-    let frag = |b: usize| a.boots.get(b).is_some_and(|b| b.marker == "start");
+    let frag = |b: usize| {
+        a.boots
+            .get(b)
+            .is_some_and(|b| b.marker == BootMarker::Start)
+    };
     if !(frag(x.boot) || frag(y.boot)) {
         return false;
     }
@@ -151,8 +150,12 @@ pub fn same_boot_possible(a: &Analysis, x: &Report, y: &Report) -> bool {
 /// True when two boot indices may be the same boot (see [`same_boot_possible`]).
 pub fn boots_compatible(a: &Analysis, x: usize, y: usize) -> bool {
     x == y
-        || a.boots.get(x).is_some_and(|b| b.marker == "start")
-        || a.boots.get(y).is_some_and(|b| b.marker == "start")
+        || a.boots
+            .get(x)
+            .is_some_and(|b| b.marker == BootMarker::Start)
+        || a.boots
+            .get(y)
+            .is_some_and(|b| b.marker == BootMarker::Start)
 }
 
 /// Parses a hex address string (`0x2c`, `0000002c`).

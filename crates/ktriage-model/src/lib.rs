@@ -147,6 +147,18 @@ pub struct Time {
     pub wall: Option<WallTime>,
 }
 
+/// What told the parser that a boot started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BootMarker {
+    /// The `Linux version` / `Booting Linux on physical CPU` banner.
+    LinuxVersion,
+    /// The printk timestamp went back to near zero without a banner.
+    TimestampReset,
+    /// The start of a source, with no banner (a capture that begins mid-boot).
+    Start,
+}
+
 /// One kernel boot seen in the input.
 #[derive(Debug, Clone, Serialize)]
 pub struct Boot {
@@ -154,8 +166,8 @@ pub struct Boot {
     pub index: usize,
     /// Where the boot was detected.
     pub source: Location,
-    /// What told us a boot started (`linux_version`, `command_line`, `timestamp_reset`, `start`).
-    pub marker: &'static str,
+    /// What told us a boot started.
+    pub marker: BootMarker,
     /// Kernel release (`uname -r`) when printed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kernel: Option<String>,
@@ -459,6 +471,9 @@ pub struct Report {
     pub decoded: Decoded,
     /// The report's first line, as printed (prefix stripped).
     pub headline: String,
+    /// True when the report printed its closing `---[ end trace` line.
+    #[serde(skip)]
+    pub ended: bool,
     /// Every line of the report, prefix stripped (capped).
     #[serde(skip)]
     pub lines: Vec<ReportLine>,

@@ -301,7 +301,7 @@ impl Analyzer {
         Ok(())
     }
 
-    fn new_boot(&mut self, st: &mut SourceState, rec: &Record, marker: &'static str) -> usize {
+    fn new_boot(&mut self, st: &mut SourceState, rec: &Record, marker: BootMarker) -> usize {
         let idx = self.analysis.boots.len();
         self.analysis.boots.push(Boot {
             index: idx,
@@ -330,22 +330,22 @@ impl Analyzer {
             matches!((st.last_uptime, rec.uptime), (Some(a), Some(b)) if b + 1.0 < a && b < 10.0);
         if st.boot.is_none() {
             let marker = if starts_banner {
-                "linux_version"
+                BootMarker::LinuxVersion
             } else {
-                "start"
+                BootMarker::Start
             };
             self.new_boot(st, rec, marker);
         } else if starts_banner {
             // `Booting Linux` is followed by `Linux version` in the same boot.
             let recent_banner = st.records_in_boot < 30
-                && self.analysis.boots[st.boot.unwrap_or(0)].marker == "linux_version";
+                && self.analysis.boots[st.boot.unwrap_or(0)].marker == BootMarker::LinuxVersion;
             if !(recent_banner && t.starts_with("Linux version ")) {
                 self.close_report(st);
-                self.new_boot(st, rec, "linux_version");
+                self.new_boot(st, rec, BootMarker::LinuxVersion);
             }
         } else if reset {
             self.close_report(st);
-            self.new_boot(st, rec, "timestamp_reset");
+            self.new_boot(st, rec, BootMarker::TimestampReset);
         }
         st.records_in_boot += 1;
         if st.clock_anchor.is_none() {

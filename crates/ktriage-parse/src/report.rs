@@ -211,6 +211,7 @@ impl ReportBuilder {
             kdump_loaded: None,
             decoded: Decoded::default(),
             headline: rec.text.trim().to_string(),
+            ended: false,
             lines: Vec::new(),
         };
         let mut b = ReportBuilder {
@@ -342,6 +343,9 @@ impl ReportBuilder {
         }
         self.report.source.last_line = self.report.source.last_line.max(rec.last_line);
         if self.report.lines.len() < MAX_REPORT_LINES {
+            if memchr::memmem::find(rec.text.as_bytes(), b"---[ end trace").is_some() {
+                self.report.ended = true;
+            }
             self.report.lines.push(ReportLine {
                 line: rec.first_line,
                 uptime: rec.uptime,
