@@ -3,7 +3,7 @@
 //! reboot. Advice: make those detectors panic (so kdump captures the state), and debug a
 //! hang at reboot with `initcall_debug`.
 
-use super::{knowledge, util, Ctx};
+use super::{util, Ctx};
 use crate::model::*;
 
 /// The rule id.
@@ -34,17 +34,7 @@ pub fn apply(cx: &Ctx, incidents: &mut [Incident]) {
         let mut kinds: Vec<ReportKind> = hangs.iter().map(|r| r.kind).collect();
         kinds.sort();
         kinds.dedup();
-        let names: Vec<&str> = kinds
-            .iter()
-            .map(|k| match k {
-                ReportKind::RegisterDump => "stuck-CPU dump",
-                ReportKind::SoftLockup => "soft lockup",
-                ReportKind::HardLockup => "hard lockup",
-                ReportKind::RcuStall => "RCU stall",
-                ReportKind::HungTask => "hung task",
-                _ => "report",
-            })
-            .collect();
+        let names: Vec<&str> = kinds.iter().map(|k| k.info().noun).collect();
         // A reboot requested before the hang in the same boot.
         let first = hangs[0];
         let reboot = a.events.iter().find(|e| {
@@ -80,10 +70,7 @@ pub fn apply(cx: &Ctx, incidents: &mut [Incident]) {
             evidence: hangs.iter().take(3).map(|r| util::ev_report(r)).collect(),
             advice: Vec::new(),
         };
-        let mut sysctls: Vec<&str> = kinds
-            .iter()
-            .filter_map(|k| knowledge::panic_sysctl(*k))
-            .collect();
+        let mut sysctls: Vec<&str> = kinds.iter().filter_map(|k| k.info().panic_sysctl).collect();
         for s in [
             "kernel.softlockup_panic=1",
             "kernel.hardlockup_panic=1",

@@ -3,46 +3,6 @@
 use super::{util, Claim, Node};
 use crate::model::*;
 
-/// What a report of this kind means, in one sentence for someone woken at 3 a.m.
-pub fn meaning(k: ReportKind) -> &'static str {
-    match k {
-        ReportKind::Oops => "the kernel faulted in kernel mode and killed the running task; the kernel may be left inconsistent",
-        ReportKind::Bug => "a kernel assertion (BUG_ON) or a detected corruption stopped the running task",
-        ReportKind::Warning => "a kernel WARN_ON fired: an unexpected state, not fatal by itself",
-        ReportKind::Panic => "the kernel stopped: it panicked and will reboot only if kernel.panic > 0 or kdump is loaded",
-        ReportKind::SoftLockup => "a CPU ran kernel code for longer than 2 x watchdog_thresh (20 s by default) without scheduling: preemption was off or the CPU looped in the kernel",
-        ReportKind::HardLockup => "a CPU did not take timer interrupts for about 10 s: it looped with interrupts disabled",
-        ReportKind::RcuStall => "a CPU did not pass an RCU quiescent state for rcu_cpu_stall_timeout (21-60 s): it looped in the kernel without scheduling",
-        ReportKind::HungTask => "a task stayed in uninterruptible sleep (D state) past hung_task_timeout_secs (120 s by default): it waits for I/O or a lock that never comes",
-        ReportKind::Kasan | ReportKind::Kfence => "a memory-safety checker caught an invalid access (use-after-free, out-of-bounds)",
-        ReportKind::Kmsan => "KMSAN saw a use of uninitialised memory",
-        ReportKind::Kcsan => "KCSAN saw a data race",
-        ReportKind::Ubsan => "UBSAN saw undefined behaviour (shift, overflow, out-of-bounds index)",
-        ReportKind::Lockdep => "lockdep saw a locking order that can deadlock",
-        ReportKind::Oom => "memory ran out and the OOM killer chose a task to kill",
-        ReportKind::MemoryLeak => "kmemleak found unreferenced allocations",
-        ReportKind::HardwareError => "the hardware reported an error (MCE/EDAC/GHES)",
-        ReportKind::NmiBacktrace => "an NMI backtrace shows where a CPU was when another CPU asked for it (lockup or sysrq-l)",
-        ReportKind::SysrqDump => "a SysRq dump taken on request",
-        ReportKind::RegisterDump => "a register and stack dump whose trigger line is missing from the log (cut or lost): the CPU was caught here, typically by a lockup detector",
-    }
-}
-
-/// First next step for a report of this kind that no rule explains.
-pub fn generic_advice(k: ReportKind) -> &'static str {
-    match k {
-        ReportKind::Oops | ReportKind::Bug | ReportKind::Kasan | ReportKind::Kfence | ReportKind::Ubsan => {
-            "resolve the faulting line: `./scripts/faddr2line vmlinux FUNC+OFF/SIZE` (or `gdb -batch -ex 'list *(FUNC+OFF)' vmlinux`, the module's .ko for module code), then search the kernel's git log for fixes"
-        }
-        ReportKind::Warning => "resolve the WARN line with `./scripts/faddr2line vmlinux FUNC+OFF/SIZE` and read the condition there; set kernel.panic_on_warn=1 only to capture a vmcore of it",
-        ReportKind::Panic => "look at the report printed just before the panic (it is the cause); keep kdump loaded (`kdumpctl status`) to capture a vmcore next time",
-        ReportKind::HardwareError => "check the BMC SEL (`ipmitool sel elist`) and `ras-mc-ctl --errors`; replace the failing part",
-        ReportKind::Oom => "see which task used the memory in the OOM report's task table; check memory cgroup limits and leaks",
-        ReportKind::NmiBacktrace | ReportKind::SysrqDump => "read it together with the lockup or request that triggered it",
-        _ => "see the findings of the hang rule below",
-    }
-}
-
 /// Severity of a generic finding for a report.
 fn generic_severity(r: &Report) -> Severity {
     r.severity
@@ -60,12 +20,12 @@ pub fn generic_claim(r: &Report, idx: usize) -> Claim {
         }
     }
     msg.push_str(": ");
-    msg.push_str(meaning(r.kind));
+    msg.push_str(r.kind.info().meaning);
     msg.push('.');
     let mut c = Claim::new("kernel-report", generic_severity(r), msg);
     c.finding.evidence.push(util::ev_report(r));
-    if !util::is_stall_kind(r.kind) && r.kind != ReportKind::RegisterDump {
-        c.finding.advice.push(generic_advice(r.kind).to_string());
+    if let Some(advice) = r.kind.info().advice {
+        c.finding.advice.push(advice.to_string());
     }
     c.members.push(Node::Report(idx));
     c.root = Some((idx, 10));
@@ -107,17 +67,6 @@ pub fn panic_reason(reason: &str) -> Option<&'static str> {
         .iter()
         .find(|(k, _)| reason.contains(k))
         .map(|(_, v)| *v)
-}
-
-/// Sysctls that turn a hang of each kind into a panic (so kdump captures it and the machine reboots).
-pub fn panic_sysctl(k: ReportKind) -> Option<&'static str> {
-    match k {
-        ReportKind::SoftLockup => Some("kernel.softlockup_panic=1"),
-        ReportKind::HardLockup => Some("kernel.hardlockup_panic=1"),
-        ReportKind::HungTask => Some("kernel.hung_task_panic=1"),
-        ReportKind::RcuStall => Some("kernel.panic_on_rcu_stall=1"),
-        _ => None,
-    }
 }
 
 /// Frames that belong to the interrupt, watchdog and stack-dump machinery, not to the code

@@ -9,19 +9,6 @@ use crate::model::*;
 /// The rule id.
 pub const RULE: &str = "panic-after-oops";
 
-/// Kinds that can cause a panic.
-fn causes_panic(k: ReportKind) -> bool {
-    util::is_oops_kind(k)
-        || util::is_stall_kind(k)
-        || matches!(
-            k,
-            ReportKind::RegisterDump
-                | ReportKind::Warning
-                | ReportKind::Oom
-                | ReportKind::HardwareError
-        )
-}
-
 /// Runs the rule.
 pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
     let a = cx.a;
@@ -32,7 +19,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         }
         let cause = (0..j).rev().find(|&i| {
             let r = &a.reports[i];
-            r.source.path == p.source.path && r.boot == p.boot && causes_panic(r.kind)
+            r.source.path == p.source.path && r.boot == p.boot && r.kind.info().can_cause_panic
         });
         let Some(i) = cause else { continue };
         let r = &a.reports[i];

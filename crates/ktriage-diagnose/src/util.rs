@@ -165,25 +165,12 @@ pub fn hex(s: &str) -> Option<u64> {
 
 /// True for report kinds that say a CPU or task made no progress.
 pub fn is_stall_kind(k: ReportKind) -> bool {
-    matches!(
-        k,
-        ReportKind::SoftLockup
-            | ReportKind::HardLockup
-            | ReportKind::RcuStall
-            | ReportKind::HungTask
-    )
+    k.class() == KindClass::Stall
 }
 
 /// True for report kinds that are a kernel crash of the current task.
 pub fn is_oops_kind(k: ReportKind) -> bool {
-    matches!(
-        k,
-        ReportKind::Oops
-            | ReportKind::Bug
-            | ReportKind::Kasan
-            | ReportKind::Kfence
-            | ReportKind::Ubsan
-    )
+    k.class() == KindClass::Crash
 }
 
 /// Boots (in order, each once) holding an event of `kind`.

@@ -11,9 +11,11 @@ use std::collections::BTreeMap;
 
 pub mod decoded;
 pub mod hex;
+pub mod kind;
 pub mod time;
 pub mod vmcore;
 pub use decoded::Decoded;
+pub use kind::{KindClass, KindInfo, KINDS};
 pub use time::WallTime;
 
 /// Schema identifier of the JSON document.
@@ -225,47 +227,6 @@ pub enum ReportKind {
     SysrqDump,
     /// Register/stack dump whose trigger line is not in the log.
     RegisterDump,
-}
-
-impl ReportKind {
-    /// The snake_case name used in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReportKind::Oops => "oops",
-            ReportKind::Bug => "bug",
-            ReportKind::Warning => "warning",
-            ReportKind::Panic => "panic",
-            ReportKind::SoftLockup => "soft_lockup",
-            ReportKind::HardLockup => "hard_lockup",
-            ReportKind::RcuStall => "rcu_stall",
-            ReportKind::HungTask => "hung_task",
-            ReportKind::Kasan => "kasan",
-            ReportKind::Kmsan => "kmsan",
-            ReportKind::Kcsan => "kcsan",
-            ReportKind::Ubsan => "ubsan",
-            ReportKind::Kfence => "kfence",
-            ReportKind::Lockdep => "lockdep",
-            ReportKind::Oom => "oom",
-            ReportKind::MemoryLeak => "memory_leak",
-            ReportKind::HardwareError => "hardware_error",
-            ReportKind::NmiBacktrace => "nmi_backtrace",
-            ReportKind::SysrqDump => "sysrq_dump",
-            ReportKind::RegisterDump => "register_dump",
-        }
-    }
-
-    /// Default severity of a report of this kind.
-    pub fn severity(self) -> Severity {
-        match self {
-            ReportKind::Warning
-            | ReportKind::NmiBacktrace
-            | ReportKind::SysrqDump
-            | ReportKind::MemoryLeak
-            | ReportKind::Oom
-            | ReportKind::RegisterDump => Severity::Warning,
-            _ => Severity::Critical,
-        }
-    }
 }
 
 /// How bad something is.

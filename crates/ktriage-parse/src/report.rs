@@ -283,47 +283,21 @@ impl ReportBuilder {
             }
         }
         let t = rec.text.trim();
-        if t.is_empty() || self.report.kind == ReportKind::SysrqDump {
+        let policy = self.report.kind.info().header;
+        if t.is_empty() || policy.verbatim {
             return self.header_lines < MAX_REPORT_LINES * 4;
         }
         if is_body_line(t) {
             return true;
         }
-        let free_header = matches!(
-            self.report.kind,
-            ReportKind::Oops
-                | ReportKind::Bug
-                | ReportKind::Warning
-                | ReportKind::Kasan
-                | ReportKind::Kmsan
-                | ReportKind::Kcsan
-                | ReportKind::Ubsan
-                | ReportKind::Kfence
-                | ReportKind::Lockdep
-                | ReportKind::Oom
-                | ReportKind::MemoryLeak
-                | ReportKind::HardwareError
-                | ReportKind::HungTask
-                | ReportKind::RcuStall
-                | ReportKind::SysrqDump
-        );
-        if free_header && !self.in_trace && self.header_lines < 400 {
+        if policy.free_header && !self.in_trace && self.header_lines < 400 {
             return true;
         }
-        if self.report.kind == ReportKind::Oom && self.header_lines < 2000 {
+        if self.header_lines < policy.any_line_until {
             return true;
         }
         // Sanitizer reports carry free text between their stacks.
-        if matches!(
-            self.report.kind,
-            ReportKind::Kasan
-                | ReportKind::Kmsan
-                | ReportKind::Kfence
-                | ReportKind::Lockdep
-                | ReportKind::MemoryLeak
-                | ReportKind::SysrqDump
-        ) && self.header_lines < 2000
-        {
+        if policy.sanitizer_text && self.header_lines < 2000 {
             return is_sanitizer_body(t);
         }
         false

@@ -1,6 +1,7 @@
 //! Report titles: syzkaller-convention signatures when the report is one syzkaller knows,
 //! otherwise ktriage's own title in the same style (`KIND in FUNCTION`).
 
+use crate::model::kind::TitleRule;
 use crate::model::{Report, ReportKind};
 
 /// Frames that never name the guilty function (printing, locking, entry and watchdog plumbing).
@@ -77,8 +78,8 @@ pub fn assign_own_title(r: &mut Report) {
         None => s.to_string(),
     };
     let head = r.headline.as_str();
-    r.title = match r.kind {
-        ReportKind::Oops => {
+    r.title = match r.kind.info().title {
+        TitleRule::Oops => {
             if head.contains("NULL pointer dereference") {
                 in_f("BUG: unable to handle kernel NULL pointer dereference")
             } else if head.contains("general protection fault") {
@@ -104,37 +105,29 @@ pub fn assign_own_title(r: &mut Report) {
                 in_f("BUG: unable to handle kernel")
             }
         }
-        ReportKind::Bug => {
+        TitleRule::KernelBug => {
             if head.contains("kernel BUG") {
                 in_f("kernel BUG")
             } else {
                 cut_title(head)
             }
         }
-        ReportKind::Warning => in_f("WARNING"),
-        ReportKind::Panic => match &r.panic_reason {
+        TitleRule::InFunction(prefix) => in_f(prefix),
+        TitleRule::Panic => match &r.panic_reason {
             Some(reason) => format!("kernel panic: {reason}"),
             None => "kernel panic".to_string(),
         },
-        ReportKind::SoftLockup => in_f("BUG: soft lockup"),
-        ReportKind::HardLockup => in_f("watchdog: hard LOCKUP"),
-        ReportKind::RcuStall => in_f("INFO: rcu detected stall"),
-        ReportKind::HungTask => in_f("INFO: task hung"),
-        ReportKind::Kasan | ReportKind::Kmsan | ReportKind::Kcsan | ReportKind::Kfence => {
-            cut_title(head.trim_start_matches("BUG: "))
-        }
-        ReportKind::Ubsan | ReportKind::Lockdep | ReportKind::HardwareError => cut_title(head),
-        ReportKind::Oom => match &r.comm {
+        TitleRule::HeadlineWithoutBug => cut_title(head.trim_start_matches("BUG: ")),
+        TitleRule::Headline => cut_title(head),
+        TitleRule::Oom => match &r.comm {
             Some(c) => format!("out of memory: {c} invoked oom-killer"),
             None => "out of memory".to_string(),
         },
-        ReportKind::MemoryLeak => in_f("memory leak"),
-        ReportKind::NmiBacktrace => match r.cpu {
+        TitleRule::NmiBacktrace => match r.cpu {
             Some(c) => in_f(&format!("NMI backtrace for cpu {c}")),
             None => in_f("NMI backtrace"),
         },
-        ReportKind::SysrqDump => cut_title(head),
-        ReportKind::RegisterDump => {
+        TitleRule::Dump => {
             if r.registers.is_empty() && r.ip.is_none() {
                 in_f("stack dump")
             } else {

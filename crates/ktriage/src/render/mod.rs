@@ -64,29 +64,6 @@ fn time_of(t: &Option<Time>) -> String {
     }
 }
 
-/// Kinds whose consecutive repeats are folded into one line.
-fn foldable(k: ReportKind) -> bool {
-    matches!(
-        k,
-        ReportKind::SoftLockup
-            | ReportKind::HardLockup
-            | ReportKind::RcuStall
-            | ReportKind::HungTask
-            | ReportKind::NmiBacktrace
-    )
-}
-
-fn plural(k: ReportKind) -> &'static str {
-    match k {
-        ReportKind::SoftLockup => "soft lockups",
-        ReportKind::HardLockup => "hard lockups",
-        ReportKind::RcuStall => "RCU stalls",
-        ReportKind::HungTask => "hung tasks",
-        ReportKind::NmiBacktrace => "NMI backtraces",
-        _ => "reports",
-    }
-}
-
 fn who(r: &Report) -> String {
     let mut s = String::new();
     if let Some(c) = r.cpu {
@@ -271,7 +248,7 @@ pub fn text(a: &Analysis) -> String {
         while i < reports.len() {
             let r = reports[i];
             let mut j = i + 1;
-            if foldable(r.kind) {
+            if r.kind.info().foldable {
                 while j < reports.len() && reports[j].kind == r.kind {
                     j += 1;
                 }
@@ -313,7 +290,7 @@ pub fn text(a: &Analysis) -> String {
                         .collect();
                     let secs: Vec<u64> =
                         rs.iter().filter_map(|r| r.decoded.stuck_seconds).collect();
-                    let mut line = format!("{} {}", rs.len(), plural(r.kind));
+                    let mut line = format!("{} {}", rs.len(), r.kind.info().plural);
                     if !cpus.is_empty() {
                         let _ = write!(line, " on CPUs {}", cpus.join(", "));
                     }
