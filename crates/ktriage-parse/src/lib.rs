@@ -10,12 +10,14 @@
 #![warn(missing_docs)]
 
 pub mod analyze;
+pub mod boot;
 pub mod decode;
 pub mod event;
 pub mod frame;
 pub mod input;
 pub mod patterns;
 pub mod report;
+pub mod signature;
 pub mod sources;
 pub mod title;
 pub mod vmcore;

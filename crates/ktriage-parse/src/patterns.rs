@@ -636,6 +636,58 @@ pub fn needle_counts_in(text: &str) -> bool {
     })
 }
 
+/// What the pattern table found on one record.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RecordHits {
+    /// The report marker that applies (index in [`MARKERS`]): the first listed wins.
+    pub marker: Option<usize>,
+    /// Event kinds found, each once, in the order their needles matched (at most four).
+    pub events: [Option<EventKind>; 4],
+    /// A quiet-dump needle: the stack dump that follows is not a report.
+    pub quiet_dump: bool,
+}
+
+/// One pass of the vocabulary over a record's text. User-space records (a syslog ident other
+/// than `kernel`) start no report; without the word `kernel` they carry no event either.
+pub fn scan_record(text: &str, from_user_space: bool) -> RecordHits {
+    let mut hits = RecordHits::default();
+    // Most lines match nothing: the gate rejects most of them far more cheaply than the
+    // overlapping search that collects every hit.
+    if !VOCAB.gate.may_match(text.as_bytes()) {
+        return hits;
+    }
+    let markers = !from_user_space || text.trim_start().contains("kernel");
+    let mut events: [Option<usize>; 4] = [None; 4];
+    let mut n_events = 0;
+    for m in VOCAB.ac.find_overlapping_iter(text) {
+        match VOCAB.hits[m.pattern().as_usize()] {
+            Hit::Marker(i) if markers && !from_user_space => {
+                if hits.marker.is_none_or(|j| i < j) && marker_applies(&MARKERS[i], text, m.start())
+                {
+                    hits.marker = Some(i);
+                }
+            }
+            Hit::Event(i) => {
+                if n_events < events.len() && !events[..n_events].contains(&Some(i)) {
+                    events[n_events] = Some(i);
+                    n_events += 1;
+                }
+            }
+            Hit::QuietDump(_) if markers => hits.quiet_dump = true,
+            Hit::Marker(_) | Hit::QuietDump(_) => {}
+        }
+    }
+    let mut k = 0;
+    for ev in events.iter().take(n_events).flatten() {
+        let kind = EVENTS[*ev].kind;
+        if !hits.events.contains(&Some(kind)) {
+            hits.events[k] = Some(kind);
+            k += 1;
+        }
+    }
+    hits
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

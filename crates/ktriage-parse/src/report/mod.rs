@@ -4,6 +4,8 @@
 //! [`Report`] fields (CPU line, registers, call trace with contexts, Code: bytes, decoded
 //! values) and says whether a record still belongs to the report ([`ReportBuilder::accepts`]).
 
+pub mod segment;
+
 use crate::decode;
 use crate::frame::Record;
 use crate::model::decoded::{OopsLine, ProcessorState, RcuStallInfo};

@@ -1,0 +1,236 @@
+//! Report boundaries: the one place that decides whether a record starts, continues or ends a
+//! kernel report.
+//!
+//! The [`Segmenter`] is fed every record of one source with the report marker the pattern
+//! table found on it (if any). It keeps the open report, a report that a stray line
+//! interrupted ("cooling": it may resume a few records later), and the state of quiet stack
+//! dumps (traces printed after a benign message, dropped). It tells its caller what happened
+//! through [`Boundary`] values, in order: a report opened, closed (ready to be finished) or
+//! dropped.
+//!
+//! Rules, in the order they apply to a record:
+//! * `** replaying previous printk message`: the first copy of a cut line starts nothing.
+//! * Records of another printk caller (`[T123]`/`[C1]`) than the open report's are set aside
+//!   unless they start or continue a report.
+//! * An end marker (`---[ end trace`) is fed to the open report and closes it; it may still
+//!   take the x86 register block printed right after (see [`ReportBuilder::resumable_by`]).
+//! * A start marker closes what is open and opens a report of its kind.
+//! * A continue/part marker continues an open report of a listed kind (continue: only in its
+//!   header), otherwise starts one.
+//! * An orphan marker (a register or CPU line) continues the open report if it accepts it,
+//!   resumes a cooling one, or opens a `register_dump` (dropped when it follows a quiet dump).
+//! * Any other record continues the open report if it accepts it; otherwise the open report
+//!   starts cooling, and a cooling report is closed after three more stray records.
+
+use super::ReportBuilder;
+use crate::frame::{Caller, Record};
+use crate::model::ReportKind;
+use crate::patterns::Role;
+
+/// What the segmenter did with a record, for its caller to act on.
+pub enum Boundary {
+    /// A report opened at this line.
+    Opened {
+        /// Its first line.
+        first_line: u64,
+    },
+    /// A report is complete: finish it.
+    Closed(Box<ReportBuilder>),
+    /// A report was dropped (a quiet dump or a replayed line).
+    Dropped {
+        /// Its first line.
+        first_line: u64,
+    },
+}
+
+/// Records during which a stack dump after a quiet (non-crash) message is dropped.
+const QUIET_DUMP_RECORDS: u32 = 4;
+/// Stray records after which a cooling report is closed for good.
+const COOLING_RECORDS: u32 = 3;
+
+/// Report-boundary state of one source.
+#[derive(Default)]
+pub struct Segmenter {
+    open: Option<Box<ReportBuilder>>,
+    open_caller: Option<Caller>,
+    /// A report interrupted by a stray line, kept a few records in case its body resumes.
+    cooling: Option<(Box<ReportBuilder>, u32)>,
+    /// Records left during which a stack dump follows a quiet (non-crash) message.
+    quiet_dump: u32,
+    /// The open report is a quiet dump that will be dropped.
+    open_is_quiet: bool,
+}
+
+impl Segmenter {
+    /// A quiet message (e.g. a benign `dump_stack()` caller) was seen: the dump that follows
+    /// is not a report.
+    pub fn quiet_dump_ahead(&mut self) {
+        self.quiet_dump = QUIET_DUMP_RECORDS;
+    }
+
+    /// Feeds one record with the role of the marker found on it.
+    pub fn push(
+        &mut self,
+        rec: &Record,
+        role: Option<Role>,
+        path: &str,
+        boot: usize,
+        out: &mut impl FnMut(Boundary),
+    ) {
+        // A report line cut short and printed again: the first copy starts nothing.
+        if rec
+            .text
+            .trim_start()
+            .starts_with("** replaying previous printk message")
+        {
+            if self
+                .open
+                .as_ref()
+                .is_some_and(|b| b.report.lines.len() == 1)
+            {
+                self.open_is_quiet = true;
+                self.close(out);
+            }
+            return;
+        }
+        self.segment(rec, role, path, boot, out);
+        self.quiet_dump = self.quiet_dump.saturating_sub(1);
+    }
+
+    fn segment(
+        &mut self,
+        rec: &Record,
+        role: Option<Role>,
+        path: &str,
+        boot: usize,
+        out: &mut impl FnMut(Boundary),
+    ) {
+        // Lines of other printk callers do not end a report.
+        if let (Some(_), Some(oc), Some(rc)) = (&self.open, self.open_caller, rec.caller) {
+            if oc != rc
+                && !matches!(
+                    role,
+                    Some(Role::Start(_)) | Some(Role::ContinueOr(..)) | Some(Role::Part(..))
+                )
+            {
+                return;
+            }
+        }
+        match role {
+            Some(Role::End) => {
+                if let Some(mut b) = self.open.take() {
+                    b.feed(rec);
+                    b.close();
+                    self.finalize_cooling(out);
+                    self.cooling = Some((b, 0));
+                }
+            }
+            Some(Role::Start(kind)) => {
+                self.close(out);
+                self.open(kind, rec, path, boot, out);
+            }
+            Some(Role::ContinueOr(kinds, kind)) | Some(Role::Part(kinds, kind)) => {
+                let anywhere = matches!(role, Some(Role::Part(..)));
+                let cont = self.open.as_ref().is_some_and(|b| {
+                    kinds.contains(&b.kind()) && (anywhere || b.in_header()) && !b.is_closed()
+                });
+                if cont {
+                    if let Some(b) = self.open.as_mut() {
+                        b.feed(rec);
+                    }
+                } else {
+                    self.close(out);
+                    self.open(kind, rec, path, boot, out);
+                }
+            }
+            Some(Role::Orphan) => {
+                let accepted = self.open.as_ref().is_some_and(|b| b.accepts(rec));
+                if accepted {
+                    if let Some(b) = self.open.as_mut() {
+                        b.feed(rec);
+                    }
+                } else if self.open.is_none()
+                    && self
+                        .cooling
+                        .as_ref()
+                        .is_some_and(|(b, n)| b.resumable_by(rec.text.trim(), *n))
+                {
+                    if let Some((mut b, _)) = self.cooling.take() {
+                        b.reopen();
+                        b.feed(rec);
+                        self.open = Some(b);
+                    }
+                } else {
+                    self.close(out);
+                    self.open(ReportKind::RegisterDump, rec, path, boot, out);
+                    self.open_is_quiet = self.quiet_dump > 0;
+                }
+            }
+            None => {
+                let accepted = self.open.as_ref().is_some_and(|b| b.accepts(rec));
+                if accepted {
+                    if let Some(b) = self.open.as_mut() {
+                        b.feed(rec);
+                    }
+                } else if self.open.is_some() {
+                    // Keep it warm: a stray line may split a report (syslog-wrapped modules).
+                    self.finalize_cooling(out);
+                    self.cooling = self.open.take().map(|b| (b, 0));
+                } else if let Some((_, n)) = self.cooling.as_mut() {
+                    *n += 1;
+                    if *n > COOLING_RECORDS {
+                        self.finalize_cooling(out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn open(
+        &mut self,
+        kind: ReportKind,
+        rec: &Record,
+        path: &str,
+        boot: usize,
+        out: &mut impl FnMut(Boundary),
+    ) {
+        self.open_is_quiet = false;
+        self.open = Some(Box::new(ReportBuilder::start(kind, rec, path, boot)));
+        self.open_caller = rec.caller;
+        out(Boundary::Opened {
+            first_line: rec.first_line,
+        });
+    }
+
+    /// Closes the cooling report, keeping the open one open.
+    fn finalize_cooling(&mut self, out: &mut impl FnMut(Boundary)) {
+        if let Some((b, _)) = self.cooling.take() {
+            let open = self.open.replace(b);
+            self.close(out);
+            self.open = open;
+        }
+    }
+
+    /// Closes everything: the cooling report first, then the open one (at a boot change and
+    /// at the end of the source).
+    pub fn close(&mut self, out: &mut impl FnMut(Boundary)) {
+        if self.cooling.is_some() {
+            let open = self.open.take();
+            if let Some((b, _)) = self.cooling.take() {
+                self.open = Some(b);
+                self.close(out);
+            }
+            self.open = open;
+        }
+        let Some(b) = self.open.take() else {
+            return;
+        };
+        if std::mem::take(&mut self.open_is_quiet) {
+            out(Boundary::Dropped {
+                first_line: b.report.source.first_line,
+            });
+            return;
+        }
+        out(Boundary::Closed(b));
+    }
+}

@@ -1,0 +1,167 @@
+//! Signature windows: the raw text around each report, kept until it is long enough for
+//! syzkaller's rules (which look up to 50 lines back and 250 lines past the report), then
+//! handed to `ktriage-syz` and applied to the report's title.
+
+use crate::model::Report;
+use crate::title;
+use std::collections::VecDeque;
+
+/// Raw lines kept before a report for its signature window.
+const WINDOW_BEFORE: usize = 50;
+/// Raw lines kept after a report ends for its signature window.
+const WINDOW_AFTER: u64 = 250;
+/// Byte cap of one signature window.
+const WINDOW_CAP: usize = 512 * 1024;
+
+/// A report waiting for its raw-text window to fill before its signature is computed.
+struct Pending {
+    /// Index in the document's reports, once the report is closed.
+    report_index: Option<usize>,
+    first_line: u64,
+    window: Vec<u8>,
+    /// (line number, byte offset) of each raw line in the window.
+    line_offsets: Vec<(u64, usize)>,
+    closed_at: Option<u64>,
+    full: bool,
+}
+
+/// The raw-text windows of one source's reports.
+pub struct SignatureWindows {
+    /// False when signatures are not wanted: nothing is kept.
+    enabled: bool,
+    /// Recent raw lines (buffers reused).
+    ring: VecDeque<(u64, Vec<u8>)>,
+    pending: Vec<Pending>,
+}
+
+impl SignatureWindows {
+    /// Windows for one source (none kept unless `enabled`).
+    pub fn new(enabled: bool) -> Self {
+        SignatureWindows {
+            enabled,
+            ring: VecDeque::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Keeps a raw line: in the ring, and in every window still filling.
+    pub fn push_raw(&mut self, line_no: u64, raw: &[u8]) {
+        let mut buf = if self.ring.len() > WINDOW_BEFORE {
+            self.ring.pop_front().map(|(_, b)| b).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        buf.clear();
+        buf.extend_from_slice(raw);
+        self.ring.push_back((line_no, buf));
+        for p in self.pending.iter_mut() {
+            if p.full {
+                continue;
+            }
+            if let Some(c) = p.closed_at {
+                if line_no > c + WINDOW_AFTER {
+                    continue;
+                }
+            }
+            if p.line_offsets.last().is_some_and(|(n, _)| *n >= line_no) {
+                continue;
+            }
+            if p.window.len() + raw.len() + 1 > WINDOW_CAP {
+                p.full = true;
+                continue;
+            }
+            p.line_offsets.push((line_no, p.window.len()));
+            p.window.extend_from_slice(raw);
+            p.window.push(b'\n');
+        }
+    }
+
+    /// A report opened at `first_line`: its window starts with the lines before it.
+    pub fn opened(&mut self, first_line: u64) {
+        if !self.enabled {
+            return;
+        }
+        let mut window = Vec::new();
+        let mut line_offsets = Vec::new();
+        for (n, l) in self.ring.iter() {
+            line_offsets.push((*n, window.len()));
+            window.extend_from_slice(l);
+            window.push(b'\n');
+        }
+        self.pending.push(Pending {
+            report_index: None,
+            first_line,
+            window,
+            line_offsets,
+            closed_at: None,
+            full: false,
+        });
+    }
+
+    /// The report that opened at `first_line` was dropped.
+    pub fn dropped(&mut self, first_line: u64) {
+        self.pending
+            .retain(|p| !(p.report_index.is_none() && p.first_line == first_line));
+    }
+
+    /// The report that opened at `first_line` is `reports[index]`, closed at `line`.
+    pub fn closed(&mut self, first_line: u64, index: usize, line: u64) {
+        if let Some(p) = self
+            .pending
+            .iter_mut()
+            .find(|p| p.report_index.is_none() && p.first_line == first_line)
+        {
+            p.report_index = Some(index);
+            p.closed_at = Some(line);
+        }
+    }
+
+    /// Applies every window that is complete at `line` (all of them with `all`).
+    pub fn flush(&mut self, line: u64, all: bool, reports: &mut [Report]) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let mut i = 0;
+        while i < self.pending.len() {
+            let p = &self.pending[i];
+            let ready = all || p.full || p.closed_at.is_some_and(|c| line >= c + WINDOW_AFTER);
+            if ready && p.report_index.is_some() {
+                let p = self.pending.swap_remove(i);
+                apply(p, reports);
+            } else if ready && all {
+                self.pending.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
+fn apply(p: Pending, reports: &mut [Report]) {
+    let Some(report) = p.report_index.and_then(|i| reports.get_mut(i)) else {
+        return;
+    };
+    let first = report.source.first_line;
+    let last = report.source.last_line;
+    let Some(start) = p
+        .line_offsets
+        .iter()
+        .find(|(n, _)| *n == first)
+        .map(|(_, o)| *o)
+    else {
+        return;
+    };
+    let end = p
+        .line_offsets
+        .iter()
+        .find(|(n, _)| *n > last)
+        .map(|(_, o)| *o)
+        .unwrap_or(p.window.len());
+    let Some(sig) = ktriage_syz::parse_from(&p.window, start) else {
+        return;
+    };
+    if sig.start_pos < start || sig.start_pos >= end {
+        return;
+    }
+    title::apply_signature(report, sig);
+}
