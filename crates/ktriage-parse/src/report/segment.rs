@@ -234,3 +234,77 @@ impl Segmenter {
         out(Boundary::Closed(b));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::{analyze_bytes, Options};
+    use crate::model::{Analysis, BootMarker, ReportKind};
+
+    /// Parses a fixture of the `ktriage` crate (real logs; origins in each folder's README).
+    fn parse(rel: &str) -> Analysis {
+        let p = format!("{}/../{rel}", env!("CARGO_MANIFEST_DIR"));
+        let data = std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"));
+        analyze_bytes(rel, &data, Options::default())
+    }
+
+    fn spans(a: &Analysis) -> Vec<(ReportKind, u64, u64)> {
+        a.reports
+            .iter()
+            .map(|r| (r.kind, r.source.first_line, r.source.last_line))
+            .collect()
+    }
+
+    #[test]
+    fn register_block_after_end_trace_joins_the_oops() {
+        // x86 prints RIP..CR4 again after `---[ end trace` (lines 424-437): still one report.
+        let a = parse("ktriage/tests/fixtures/lab/ACCESS_NULL-amd64.log");
+        assert_eq!(spans(&a), [(ReportKind::Oops, 375, 437)]);
+        assert!(a.reports[0].ended);
+    }
+
+    #[test]
+    fn a_syslog_wrapped_line_inside_a_report_does_not_split_it() {
+        // Seed 004: `Modules linked in` wrapped by syslog onto two lines without a prefix.
+        let a =
+            parse("ktriage/tests/fixtures/cases/slides-x86-64-softlockup-tlb-syslog/console.log");
+        assert_eq!(spans(&a), [(ReportKind::SoftLockup, 1, 41)]);
+        let r = &a.reports[0];
+        assert_eq!((r.cpu, r.pid), (Some(2), Some(131042)));
+        assert_eq!(
+            a.reports
+                .iter()
+                .filter(|r| r.kind == ReportKind::RegisterDump)
+                .count(),
+            0
+        );
+    }
+
+    #[test]
+    fn lines_of_another_printk_caller_do_not_end_a_report() {
+        // syzkaller report 392: a KASAN report from T1533 interleaved line by line with a GPF
+        // from T1560; the KASAN report keeps its whole trace.
+        let a = parse("ktriage-syz/tests/fixtures/syzkaller/392");
+        let kasan = a
+            .reports
+            .iter()
+            .find(|r| r.kind == ReportKind::Kasan)
+            .expect("the KASAN report");
+        assert_eq!((kasan.cpu, kasan.pid), (Some(1), Some(1533)));
+        assert_eq!((kasan.source.first_line, kasan.source.last_line), (9, 97));
+        assert!(kasan
+            .frames
+            .iter()
+            .any(|f| f.function == "refcount_sub_and_test_checked"));
+    }
+
+    #[test]
+    fn a_new_boot_closes_the_open_report() {
+        // The lab's kexec run: the panic is cut where the capture kernel's banner starts.
+        let a = parse("ktriage/tests/fixtures/lab/PANIC-kexec-amd64.log");
+        assert_eq!(spans(&a), [(ReportKind::Panic, 380, 416)]);
+        assert_eq!(a.boots.len(), 2);
+        assert_eq!(a.boots[1].marker, BootMarker::LinuxVersion);
+        assert_eq!(a.boots[1].source.line, 417);
+        assert_eq!(a.reports[0].boot, 0);
+    }
+}

@@ -1,0 +1,616 @@
+//! Body lines of a report: what each line after the headline says, by its prefix.
+
+use super::registers::looks_like_register_line;
+use super::trace::{context_marker, is_register_name, looks_like_frame, ARM_FRAME_RE, FRAME_RE};
+use super::{hex_norm, parse_location, ReportBuilder, LOC_RE};
+use crate::decode;
+use crate::frame::Record;
+use crate::model::decoded::{OopsLine, ProcessorState};
+use crate::model::{Arch, Frame, ReportKind};
+use regex::Regex;
+use std::sync::LazyLock;
+
+re!(
+    RCU_CPU_RE,
+    r"^\s*(\d+)-[.\w]{3,5}:\s*\((\d+) ticks this GP\)(?:.*?fqs=(\d+))?"
+);
+
+re!(RCU_CPU_ANY_RE, r"^\s*(\d+)-[.\w]{3,5}:\s*\(([^)]*)\)");
+
+re!(
+    RCU_T_RE,
+    r"\(?(?:detected by (\d+), )?t=(\d+) jiffies,? g=(-?\d+),? q=(\d+)"
+);
+
+re!(
+    VIRT_ADDR_RE,
+    r"(?:at virtual address|address:|at address|for address:?|dereference at|paging request at|data at address|non-canonical address) (?:0x)?([0-9a-fA-F]+)"
+);
+
+re!(
+    KASAN_ACCESS_RE,
+    r"(Read|Write) (?:of size|at addr) (\d+)? ?(?:at addr )?([0-9a-f]+) by task (.+)/(\d+)"
+);
+
+re!(PROCESS_RE, r"^Process (.+) \(pid: (\d+), stack limit");
+
+re!(TASK_LINE_RE, r"^task:(\S+)\s+state:\s*(\S+).*?pid:\s*(\d+)");
+
+re!(PF_CODE_RE, r"#PF: error_code\((0x[0-9a-f]+)\)");
+
+re!(
+    OOPS_LINE_RE,
+    r"(?:Oops|Internal error: Oops):? (?:- \w+ )?([0-9a-fA-F]+) \[#(\d+)\]\s*(.*)"
+);
+
+re!(ESR_RE, r"ESR = (0x[0-9a-fA-F]+)");
+
+re!(
+    OOM_KILLED_RE,
+    r"(?:Killed process|Kill process) (\d+) \(([^)]*)\)"
+);
+
+impl ReportBuilder {
+    pub(super) fn parse_body(&mut self, t: &str, rec: &Record) {
+        if t.is_empty() {
+            return;
+        }
+        // Code: continuation lines (wrapped hex bytes) are handled by the framer; here a
+        // `Code:` line is parsed whole.
+        self.code_open = false;
+        let b = t.as_bytes();
+        match b[0] {
+            b'C' if t.starts_with("CPU: ") => self.parse_cpu_line(t),
+            b'C' if t.starts_with("Call Trace:") || t.starts_with("Call trace:") => {
+                self.start_trace();
+                return;
+            }
+            b'C' if t.starts_with("Code: ") => {
+                self.parse_code(&t[6..]);
+                return;
+            }
+            b'C' if t.starts_with("CR2: ")
+                && self.report.fault_address.is_none()
+                && self.report.kind == ReportKind::Oops =>
+            {
+                if let Some(v) = t[5..].split_whitespace().next() {
+                    self.report.fault_address = Some(hex_norm(v));
+                }
+            }
+            b'B' if t.starts_with("Backtrace:") => {
+                self.start_trace();
+                return;
+            }
+            b'H' if t.starts_with("Hardware name: ") => {
+                self.report.hardware = Some(t[15..].trim().to_string());
+                return;
+            }
+            b'M' if t.starts_with("Modules linked in:") => {
+                self.parse_modules(&t[18..]);
+                return;
+            }
+            b'<' => {
+                if let Some(ctx) = context_marker(t) {
+                    self.saw_context_markers = true;
+                    self.context = ctx;
+                    self.in_trace = true;
+                    return;
+                }
+            }
+            b'P' if t.starts_with("PC is at ") => {
+                self.report.ip = parse_location(t[9..].trim());
+                return;
+            }
+            b'L' if t.starts_with("LR is at ") => {
+                self.report.lr = parse_location(t[9..].trim());
+                return;
+            }
+            b'P' if t.starts_with("Process ") => {
+                if let Some(c) = PROCESS_RE.captures(t) {
+                    self.report.comm.get_or_insert_with(|| c[1].to_string());
+                    self.report.pid = self.report.pid.or(c[2].parse().ok());
+                }
+                return;
+            }
+            b'E' if t.starts_with("ESR = ") => {
+                if let Some(c) = ESR_RE.captures(t) {
+                    if let Some(v) = decode::parse_hex(&c[1]) {
+                        self.report.decoded.esr = Some(decode::decode_esr(v));
+                        self.report.registers.insert("esr".into(), hex_norm(&c[1]));
+                        self.vote(Arch::Arm64);
+                    }
+                }
+                return;
+            }
+            b'E' if t.starts_with("Exception stack(") => {
+                self.start_trace_keep_context();
+                return;
+            }
+            b'#' if t.starts_with("#PF: error_code(") => {
+                if let Some(c) = PF_CODE_RE.captures(t) {
+                    if let Some(v) = decode::parse_hex(&c[1]) {
+                        self.report.decoded.page_fault = Some(decode::decode_x86_pf_error(v));
+                    }
+                }
+                return;
+            }
+            b't' if t.starts_with("task:") => {
+                if let Some(c) = TASK_LINE_RE.captures(t) {
+                    if self.report.comm.is_none() {
+                        self.report.comm = Some(c[1].to_string());
+                        self.report.pid = c[3].parse().ok();
+                    }
+                }
+                return;
+            }
+            _ => {}
+        }
+        if self.report.kind == ReportKind::RcuStall {
+            let r = t.strip_prefix("rcu:").map(str::trim_start).unwrap_or(t);
+            if RCU_CPU_ANY_RE.is_match(r) {
+                self.parse_rcu_cpu(r);
+                return;
+            }
+        }
+        if self.report.kind == ReportKind::RcuStall && t.contains("t=") && t.contains("jiffies") {
+            self.parse_rcu_t(t);
+            return;
+        }
+        if t.contains("Oops") || t.starts_with("Internal error:") {
+            if let Some(c) = OOPS_LINE_RE.captures(t) {
+                self.parse_oops_line(&c[1], &c[2], &c[3]);
+            }
+        }
+        if self.report.kind == ReportKind::Kasan && self.report.fault_address.is_none() {
+            if let Some(c) = KASAN_ACCESS_RE.captures(t) {
+                self.report.fault_address = Some(hex_norm(&c[3]));
+                self.report.comm.get_or_insert_with(|| c[4].to_string());
+                self.report.pid = self.report.pid.or(c[5].parse().ok());
+            }
+        }
+        if self.report.kind == ReportKind::Oom {
+            if let Some(c) = OOM_KILLED_RE.captures(t) {
+                let _ = c;
+            }
+        }
+        if self.report.fault_address.is_none() && matches!(self.report.kind, ReportKind::Oops) {
+            if let Some(c) = VIRT_ADDR_RE.captures(t) {
+                self.report.fault_address = Some(hex_norm(&c[1]));
+            }
+        }
+        // Instruction pointer lines.
+        if let Some(rest) = t.strip_prefix("RIP: ").or_else(|| t.strip_prefix("RIP  ")) {
+            self.parse_x86_ip(rest.trim(), Arch::X86_64, "rip");
+            self.parse_registers(t);
+            return;
+        }
+        if let Some(rest) = t
+            .strip_prefix("EIP: ")
+            .or_else(|| t.strip_prefix("EIP is at "))
+        {
+            self.vote(Arch::I386);
+            if t.starts_with("EIP is at ") {
+                if self.report.ip.is_none() {
+                    self.report.ip = parse_location(rest.trim());
+                }
+            } else {
+                self.parse_x86_ip(rest.trim(), Arch::I386, "eip");
+                self.parse_registers(t);
+            }
+            return;
+        }
+        if let Some(rest) = t.strip_prefix("IP: ") {
+            self.parse_x86_ip(rest.trim(), Arch::X86_64, "ip");
+            return;
+        }
+        if let Some(rest) = t.strip_prefix("pc : ") {
+            if let Some(loc) = parse_location(rest.trim()) {
+                if !self.in_trace || self.report.ip.is_none() {
+                    self.report.ip = Some(loc);
+                }
+                self.vote(Arch::Arm64);
+                return;
+            }
+            // Old arm64: `pc : [<ffff000008081a40>] lr : [<...>] pstate: 20400009`
+            self.parse_registers(t);
+            self.vote(Arch::Arm64);
+            return;
+        }
+        if let Some(rest) = t.strip_prefix("lr : ") {
+            if let Some(loc) = parse_location(rest.trim()) {
+                self.report.lr = Some(loc);
+                return;
+            }
+        }
+        if let Some(rest) = t.strip_prefix("epc : ") {
+            self.vote(Arch::Riscv64);
+            if let Some(loc) = parse_location(rest.trim()) {
+                self.report.ip = Some(loc);
+                return;
+            }
+        }
+        if let Some(rest) = t.strip_prefix("pstate: ") {
+            if let Some(v) = rest.split_whitespace().next().and_then(decode::parse_hex) {
+                self.report.decoded.pstate = Some(ProcessorState::Pstate(decode::decode_pstate(v)));
+                self.report
+                    .registers
+                    .insert("pstate".into(), format!("0x{v:08x}"));
+            }
+            self.vote(Arch::Arm64);
+            return;
+        }
+        if t.starts_with("NIP:") || t.starts_with("NIP [") || t.starts_with("MSR:") {
+            self.vote(Arch::Ppc64);
+            if let Some(loc) = LOC_RE
+                .captures(t)
+                .and_then(|c| parse_location(c.get(0)?.as_str()))
+            {
+                if t.starts_with("NIP [") {
+                    self.report.ip = Some(loc);
+                }
+            }
+            self.parse_registers(t);
+            return;
+        }
+        if t.starts_with("Krnl PSW") {
+            self.vote(Arch::S390);
+        }
+        if t.starts_with("Flags: ") && t.contains("ISA ") {
+            self.vote(Arch::Arm);
+            return;
+        }
+        // Frames.
+        if let Some(cap) = ARM_FRAME_RE.captures(t) {
+            self.vote(Arch::Arm);
+            self.in_trace = true;
+            if self.trace_frames == 0 {
+                self.push_frame(Frame {
+                    function: cap[2].to_string(),
+                    offset: cap.get(3).map(|m| m.as_str().to_string()),
+                    size: cap.get(4).map(|m| m.as_str().to_string()),
+                    module: cap.get(5).map(|m| m.as_str().to_string()),
+                    address: Some(hex_norm(&cap[1])),
+                    reliable: true,
+                    context: self.context,
+                });
+            }
+            self.push_frame(Frame {
+                function: cap[7].to_string(),
+                offset: cap.get(8).map(|m| m.as_str().to_string()),
+                size: cap.get(9).map(|m| m.as_str().to_string()),
+                module: cap.get(10).map(|m| m.as_str().to_string()),
+                address: Some(hex_norm(&cap[6])),
+                reliable: true,
+                context: self.context,
+            });
+            return;
+        }
+        if looks_like_frame(t) {
+            if let Some(cap) = FRAME_RE.captures(t) {
+                let fname = cap[3].to_string();
+                if is_register_name(&fname) {
+                    // `RIP: 0010:foo+0x..` handled above; anything else is not a frame.
+                } else {
+                    self.in_trace = true;
+                    let unreliable = cap.get(2).is_some() || cap.get(7).is_some();
+                    self.push_frame(Frame {
+                        function: fname,
+                        offset: cap.get(4).map(|m| m.as_str().to_string()),
+                        size: cap.get(5).map(|m| m.as_str().to_string()),
+                        module: cap.get(6).map(|m| m.as_str().to_string()),
+                        address: cap.get(1).map(|m| hex_norm(m.as_str())),
+                        reliable: !unreliable,
+                        context: self.context,
+                    });
+                    return;
+                }
+            }
+        }
+        // Register lines.
+        if looks_like_register_line(t) {
+            self.parse_registers(t);
+        }
+        let _ = rec;
+    }
+
+    pub(super) fn parse_oops_line(&mut self, code: &str, count: &str, flags: &str) {
+        let v = decode::parse_hex(code);
+        let flags_s = flags.trim().to_string();
+        self.report.decoded.oops = Some(OopsLine {
+            code: hex_norm(code),
+            count: count.parse::<u32>().ok(),
+            flags: flags_s,
+        });
+        if flags.contains(" ARM") || flags.ends_with("ARM") || flags.contains("THUMB2") {
+            self.vote(Arch::Arm);
+            if let Some(v) = v {
+                self.report.decoded.fsr = Some(decode::decode_arm32_fsr(v as u32));
+            }
+        } else if code.len() >= 8 {
+            // arm64 prints the ESR here.
+            if let Some(v) = v {
+                if self.report.decoded.esr.is_none() && (v >> 26) != 0 {
+                    self.report.decoded.esr = Some(decode::decode_esr(v));
+                }
+            }
+        } else if let Some(v) = v {
+            if self.report.kind == ReportKind::Oops
+                && self.report.fault_address.is_some()
+                && self.report.decoded.page_fault.is_none()
+                && code.len() == 4
+            {
+                self.report.decoded.page_fault = Some(decode::decode_x86_pf_error(v));
+            }
+        }
+    }
+
+    pub(super) fn parse_rcu_cpu(&mut self, t: &str) {
+        let Some(stall) = self.report.decoded.rcu_stall.as_mut() else {
+            return;
+        };
+        if let Some(c) = RCU_CPU_ANY_RE.captures(t) {
+            if let Ok(cpu) = c[1].parse::<u32>() {
+                if stall.stalled_cpus.len() < 4096 {
+                    stall.stalled_cpus.push(cpu);
+                }
+                if self.report.cpu.is_none() {
+                    self.report.cpu = Some(cpu);
+                }
+            }
+            if let Some(c2) = RCU_CPU_RE.captures(t) {
+                if stall.ticks_this_gp.is_none() {
+                    stall.ticks_this_gp = c2[2].parse::<u64>().ok();
+                    if let Some(f) = c2.get(3) {
+                        stall.fqs = f.as_str().parse::<u64>().ok();
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn parse_rcu_t(&mut self, t: &str) {
+        let Some(stall) = self.report.decoded.rcu_stall.as_mut() else {
+            return;
+        };
+        if let Some(c) = RCU_T_RE.captures(t) {
+            if let Some(d) = c.get(1) {
+                stall.detected_by = d.as_str().parse::<u32>().ok();
+            }
+            stall.jiffies = c[2].parse::<u64>().ok();
+            stall.grace_period = c[3].parse::<i64>().ok();
+            stall.q = c[4].parse::<u64>().ok();
+        }
+    }
+}
+
+pub(super) static BODY_PREFIXES: &[&str] = &[
+    "CPU: ",
+    "Hardware name",
+    "Workqueue:",
+    "RIP:",
+    "RIP ",
+    "RSP:",
+    "RSP ",
+    "RAX:",
+    "RDX:",
+    "RBP:",
+    "R10:",
+    "R13:",
+    "FS:",
+    "CS:",
+    "CR2:",
+    "CR0:",
+    "DR0:",
+    "DR3:",
+    "DR6:",
+    "EIP:",
+    "EIP is at",
+    "EAX:",
+    "ESI:",
+    "DS:",
+    "IP:",
+    "pc :",
+    "lr :",
+    "sp :",
+    "pstate:",
+    "PC is at",
+    "LR is at",
+    "Flags:",
+    "Control:",
+    "Call Trace:",
+    "Call trace:",
+    "Backtrace:",
+    "Code:",
+    "Modules linked in",
+    "Stack:",
+    "Process ",
+    "task:",
+    "Mem abort info:",
+    "ESR =",
+    "EC =",
+    "Exception class",
+    "SET =",
+    "EA =",
+    "FSC =",
+    "Data abort info:",
+    "ISV =",
+    "CM =",
+    "Access size",
+    "user pgtable",
+    "swapper pgtable",
+    "Internal error:",
+    "Oops",
+    "PGD ",
+    "P4D ",
+    "PUD ",
+    "PMD ",
+    "*pdpt",
+    "*pde",
+    "*pgd",
+    "pgd = ",
+    "Exception stack(",
+    "<IRQ>",
+    "</IRQ>",
+    "<TASK>",
+    "</TASK>",
+    "<NMI>",
+    "</NMI>",
+    "<EOI>",
+    "<SOFTIRQ>",
+    "</SOFTIRQ>",
+    "<#",
+    "---[ end",
+    "Kernel Offset:",
+    "Sending NMI",
+    "irq event stamp",
+    "hardirqs last",
+    "softirqs last",
+    "(stack is not available)",
+    "Task dump for CPU",
+    "rcu:",
+    "(t=",
+    "(detected by",
+    "#PF:",
+    "#GP",
+    "SS:ESP",
+    "RSP <",
+    "lr : ",
+    "epc :",
+    "ra :",
+    "gp :",
+    "t0 :",
+    "s0 :",
+    "a0 :",
+    "a2 :",
+    "a4 :",
+    "a6 :",
+    "s2 :",
+    "s4 :",
+    "s6 :",
+    "s8 :",
+    "s10:",
+    "t3 :",
+    "t5 :",
+    "status:",
+    "NIP:",
+    "NIP [",
+    "LR [",
+    "MSR:",
+    "CFAR:",
+    "GPR",
+    "REGS:",
+    "--- interrupt:",
+    "Instruction dump:",
+    "Krnl PSW",
+    "Krnl GPRS",
+    "Krnl Code",
+    "Last Breaking-Event-Address",
+    "note:",
+    "Showing all locks",
+    "INFO: lockdep",
+    "lock(",
+    "*** DEADLOCK ***",
+    "#0:",
+    "#1:",
+    "#2:",
+    "#3:",
+    "other info that might",
+    "stack backtrace:",
+    "KASAN: ",
+    "Disabling lock debugging",
+    "Unable to handle kernel",
+    "[Hardware Error]",
+    "ORIG_RAX",
+    "RBX:",
+    "R08:",
+    "R11:",
+    "R14:",
+    "ES:",
+    "GS:",
+    "knlGS",
+    "DR1:",
+    "DR2:",
+    "DR7:",
+    "CR3:",
+    "CR4:",
+    "PKRU:",
+    "ECX:",
+    "EDX:",
+    "EBP:",
+    "ESP:",
+    "EDI:",
+    "EFLAGS:",
+    "SS:",
+    "DR",
+];
+
+/// Lines that belong to the body of any report (registers, frames, trace markers...).
+pub fn is_body_line(t: &str) -> bool {
+    let b = t.as_bytes();
+    if b.is_empty() {
+        return true;
+    }
+    if BODY_PREFIXES.iter().any(|p| t.starts_with(p)) {
+        return true;
+    }
+    // arm64 `x29: ffff...`, arm32 `r10: ...`, `sp : ...`.
+    if (b[0] == b'x' || b[0] == b'r') && b.len() > 3 {
+        let d = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if d > 0 && d <= 2 {
+            let rest = &t[1 + d..];
+            if rest.trim_start().starts_with(':') {
+                return true;
+            }
+        }
+    }
+    // hex dumps `fd80: 0000...`, stack words `c18655ce 00012fa6 ...`, `[<addr>]` frames.
+    if b[0] == b'[' && b.get(1) == Some(&b'<') {
+        return true;
+    }
+    if b[0] == b'?' {
+        return true;
+    }
+    if looks_like_frame(t) && FRAME_RE.is_match(t) {
+        return true;
+    }
+    let first = t.split_whitespace().next().unwrap_or("");
+    let hexish = first.trim_end_matches(':');
+    if hexish.len() >= 4 && hexish.bytes().all(|c| c.is_ascii_hexdigit()) {
+        return true;
+    }
+    false
+}
+
+pub(super) fn is_sanitizer_body(t: &str) -> bool {
+    const P: &[&str] = &[
+        "Allocated by",
+        "Freed by",
+        "Last potentially",
+        "Second to last",
+        "The buggy address",
+        "The rest",
+        "Memory state around",
+        "page:",
+        "flags:",
+        "raw:",
+        "page dumped",
+        "head:",
+        "==================",
+        "Uninit was",
+        "Local variable",
+        "Bytes ",
+        "CPU: ",
+        "Memory access",
+        "value changed",
+        "read to",
+        "write to",
+        "Reported by",
+        "backtrace",
+        "comm ",
+        "hex dump",
+        "unreferenced object",
+        "kasan_",
+        "ORIG_RAX",
+    ];
+    P.iter().any(|p| t.starts_with(p)) || t.starts_with('>') || t.starts_with("  ")
+}

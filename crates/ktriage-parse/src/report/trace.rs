@@ -1,0 +1,162 @@
+//! Call traces: frame lines (every architecture's form), trace starts, execution contexts
+//! (`<IRQ>`/`<NMI>` markers, or inferred from entry functions), architecture from frame names.
+
+use super::{ReportBuilder, MAX_FRAMES};
+use crate::model::{Arch, Frame, FrameContext};
+use regex::Regex;
+use std::sync::LazyLock;
+
+// A call-trace frame: optional addresses, optional `?`, name+off/size, optional [module].
+re!(
+    FRAME_RE,
+    r"^\s*(?:\[<?(?:0x)?([0-9a-fA-F]+)>?\]\s*){0,2}(\?\s+)?([A-Za-z0-9_.$<>:\-]+?)\+(0x[0-9a-fA-F]+)(?:/(0x[0-9a-fA-F]+))?(?:\s+\[([A-Za-z0-9_\-]+)(?:\]|\s|$))?(\s+\(unreliable\))?"
+);
+
+// arm32: [<c0c3ac54>] (rpmsg_sock_release) from [<c0543c30>] (sock_release+0x20/0x98)
+re!(
+    ARM_FRAME_RE,
+    r"^\s*\[<([0-9a-f]+)>\]\s+\(([A-Za-z0-9_.$]+)(?:\+(0x[0-9a-f]+)/(0x[0-9a-f]+))?(?:\s+\[([A-Za-z0-9_\-]+)\])?\)\s+from\s+\[<([0-9a-f]+)>\]\s+\(([A-Za-z0-9_.$]+)(?:\+(0x[0-9a-f]+)/(0x[0-9a-f]+))?(?:\s+\[([A-Za-z0-9_\-]+)\])?\)"
+);
+
+/// Functions whose frame marks the entry of an interrupt on arm/arm64/x86 traces without markers.
+pub(super) const IRQ_ENTRY: &[&str] = &[
+    "el1_irq",
+    "el0_irq",
+    "el1h_64_irq",
+    "el1h_64_irq_handler",
+    "el0t_64_irq",
+    "el0t_64_irq_handler",
+    "__irq_svc",
+    "__irq_usr",
+    "call_on_irq_stack",
+    "ret_from_intr",
+    "common_interrupt",
+    "asm_common_interrupt",
+    "apic_timer_interrupt",
+    "asm_sysvec_apic_timer_interrupt",
+    "asm_sysvec_call_function_single",
+    "irq_exit_rcu",
+];
+
+/// Functions that run softirqs.
+pub(super) const SOFTIRQ_RUNNERS: &[&str] = &[
+    "__do_softirq",
+    "do_softirq",
+    "__softirqentry_text_start",
+    "handle_softirqs",
+];
+
+/// Exception-entry functions (faults, traps). EL0 syscall entries (`el0t_64_sync`, `el0_svc`)
+/// are not here: a system call runs in task context.
+pub(super) const EXCEPTION_ENTRY: &[&str] = &[
+    "el1_sync",
+    "el1h_64_sync",
+    "el1h_64_sync_handler",
+    "el1_abort",
+    "el1_da",
+    "el1_ia",
+    "el0_da",
+    "el0_ia",
+    "__dabt_svc",
+    "__dabt_usr",
+    "asm_exc_page_fault",
+    "asm_exc_invalid_op",
+    "asm_exc_general_protection",
+    "page_fault",
+];
+
+impl ReportBuilder {
+    pub(super) fn start_trace(&mut self) {
+        self.in_trace = true;
+        if !self.saw_context_markers {
+            self.context = FrameContext::Task;
+        }
+    }
+
+    pub(super) fn start_trace_keep_context(&mut self) {
+        self.in_trace = true;
+    }
+
+    pub(super) fn push_frame(&mut self, f: Frame) {
+        self.trace_frames += 1;
+        if self.report.frames.len() < MAX_FRAMES {
+            self.report.frames.push(f);
+        }
+    }
+}
+
+pub(super) fn arch_from_frames(frames: &[Frame]) -> Option<Arch> {
+    for f in frames {
+        let n = f.function.as_str();
+        if n.starts_with("el1") || n.starts_with("el0") || n == "gic_handle_irq" {
+            return Some(Arch::Arm64);
+        }
+        if n.starts_with("entry_SYSCALL_64")
+            || n.starts_with("asm_sysvec")
+            || n.starts_with("__x64_")
+        {
+            return Some(Arch::X86_64);
+        }
+        if n.starts_with("__irq_svc") || n.starts_with("ret_fast_syscall") {
+            return Some(Arch::Arm);
+        }
+    }
+    None
+}
+
+/// Assigns irq/softirq/exception contexts to frames of traces printed without markers.
+pub fn infer_contexts(frames: &mut [Frame]) {
+    // Frames are printed innermost first. Everything up to an interrupt entry ran in that
+    // interrupt; frames up to a softirq runner ran in softirq.
+    let irq_idx = frames
+        .iter()
+        .position(|f| IRQ_ENTRY.contains(&f.function.as_str()));
+    if let Some(idx) = irq_idx {
+        for f in frames[..=idx].iter_mut() {
+            f.context = FrameContext::Irq;
+        }
+        if let Some(s) = frames[..idx]
+            .iter()
+            .position(|f| SOFTIRQ_RUNNERS.contains(&f.function.as_str()))
+        {
+            for f in frames[..=s].iter_mut() {
+                f.context = FrameContext::Softirq;
+            }
+        }
+    }
+    let limit = irq_idx.unwrap_or(frames.len());
+    if let Some(idx) = frames[..limit]
+        .iter()
+        .position(|f| EXCEPTION_ENTRY.contains(&f.function.as_str()))
+    {
+        for f in frames[..=idx].iter_mut() {
+            if f.context == FrameContext::Task {
+                f.context = FrameContext::Exception;
+            }
+        }
+    }
+}
+
+pub(super) fn context_marker(t: &str) -> Option<FrameContext> {
+    Some(match t {
+        "<IRQ>" => FrameContext::Irq,
+        "</IRQ>" | "<TASK>" | "</TASK>" | "<EOI>" | "</NMI>" | "<EOE>" => FrameContext::Task,
+        "<NMI>" => FrameContext::Nmi,
+        "<SOFTIRQ>" => FrameContext::Softirq,
+        "</SOFTIRQ>" => FrameContext::Irq,
+        t if t.starts_with("<#") => FrameContext::Exception,
+        _ => return None,
+    })
+}
+
+pub(super) fn is_register_name(s: &str) -> bool {
+    matches!(
+        s,
+        "RIP" | "EIP" | "IP" | "pc" | "lr" | "NIP" | "LR" | "epc" | "ra"
+    )
+}
+
+pub(super) fn looks_like_frame(t: &str) -> bool {
+    // Cheap pre-check before the regex: a `+0x` somewhere.
+    memchr::memmem::find(t.as_bytes(), b"+0x").is_some()
+}
