@@ -4,7 +4,6 @@ use super::registers::looks_like_register_line;
 use super::trace::{context_marker, is_register_name, looks_like_frame, ARM_FRAME_RE, FRAME_RE};
 use super::{hex_norm, parse_location, ReportBuilder, LOC_RE};
 use crate::decode;
-use crate::frame::Record;
 use crate::model::decoded::{OopsLine, ProcessorState};
 use crate::model::{Arch, Frame, ReportKind};
 use regex::Regex;
@@ -45,105 +44,227 @@ re!(
 
 re!(ESR_RE, r"ESR = (0x[0-9a-fA-F]+)");
 
-re!(
-    OOM_KILLED_RE,
-    r"(?:Killed process|Kill process) (\d+) \(([^)]*)\)"
-);
+/// What a line handler did: the line is fully parsed, or later rules may still read it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    /// Nothing else applies to this line.
+    Done,
+    /// The generic rules (decodes, IP lines, frames, registers) still look at it.
+    Next,
+}
+
+/// A body-line handler: gets the report and the whole (trimmed) line.
+type Handler = fn(&mut ReportBuilder, &str) -> Flow;
+
+/// Header and section lines, by prefix; the first prefix that matches is used.
+const SECTION_LINES: &[(&str, Handler)] = &[
+    ("CPU: ", |b, t| {
+        b.parse_cpu_line(t);
+        Flow::Next
+    }),
+    ("Call Trace:", |b, _| {
+        b.start_trace();
+        Flow::Done
+    }),
+    ("Call trace:", |b, _| {
+        b.start_trace();
+        Flow::Done
+    }),
+    ("Code: ", |b, t| {
+        b.parse_code(&t[6..]);
+        Flow::Done
+    }),
+    ("CR2: ", cr2),
+    ("Backtrace:", |b, _| {
+        b.start_trace();
+        Flow::Done
+    }),
+    ("Hardware name: ", |b, t| {
+        b.report.hardware = Some(t[15..].trim().to_string());
+        Flow::Done
+    }),
+    ("Modules linked in:", |b, t| {
+        b.parse_modules(&t[18..]);
+        Flow::Done
+    }),
+    ("<", |b, t| match context_marker(t) {
+        Some(ctx) => {
+            b.saw_context_markers = true;
+            b.context = ctx;
+            b.in_trace = true;
+            Flow::Done
+        }
+        None => Flow::Next,
+    }),
+    ("PC is at ", |b, t| {
+        b.report.ip = parse_location(t[9..].trim());
+        Flow::Done
+    }),
+    ("LR is at ", |b, t| {
+        b.report.lr = parse_location(t[9..].trim());
+        Flow::Done
+    }),
+    ("Process ", |b, t| {
+        if let Some(c) = PROCESS_RE.captures(t) {
+            b.report.comm.get_or_insert_with(|| c[1].to_string());
+            b.report.pid = b.report.pid.or(c[2].parse().ok());
+        }
+        Flow::Done
+    }),
+    ("ESR = ", |b, t| {
+        if let Some(c) = ESR_RE.captures(t) {
+            if let Some(v) = decode::parse_hex(&c[1]) {
+                b.report.decoded.esr = Some(decode::decode_esr(v));
+                b.report.registers.insert("esr".into(), hex_norm(&c[1]));
+                b.vote(Arch::Arm64);
+            }
+        }
+        Flow::Done
+    }),
+    ("Exception stack(", |b, _| {
+        b.start_trace_keep_context();
+        Flow::Done
+    }),
+    ("#PF: error_code(", |b, t| {
+        if let Some(c) = PF_CODE_RE.captures(t) {
+            if let Some(v) = decode::parse_hex(&c[1]) {
+                b.report.decoded.page_fault = Some(decode::decode_x86_pf_error(v));
+            }
+        }
+        Flow::Done
+    }),
+    ("task:", |b, t| {
+        if let Some(c) = TASK_LINE_RE.captures(t) {
+            if b.report.comm.is_none() {
+                b.report.comm = Some(c[1].to_string());
+                b.report.pid = c[3].parse().ok();
+            }
+        }
+        Flow::Done
+    }),
+];
+
+/// `CR2:` is the fault address of an oops that printed none in its headline.
+fn cr2(b: &mut ReportBuilder, t: &str) -> Flow {
+    if b.report.fault_address.is_none() && b.report.kind == ReportKind::Oops {
+        if let Some(v) = t[5..].split_whitespace().next() {
+            b.report.fault_address = Some(hex_norm(v));
+        }
+    }
+    Flow::Next
+}
+
+/// Instruction-pointer and processor-state lines of each architecture, by prefix.
+const IP_LINES: &[(&str, Handler)] = &[
+    ("RIP: ", |b, t| x86_ip(b, t, &t[5..], Arch::X86_64, "rip")),
+    ("RIP  ", |b, t| x86_ip(b, t, &t[5..], Arch::X86_64, "rip")),
+    ("EIP: ", |b, t| {
+        b.vote(Arch::I386);
+        x86_ip(b, t, &t[5..], Arch::I386, "eip")
+    }),
+    ("EIP is at ", |b, t| {
+        b.vote(Arch::I386);
+        if b.report.ip.is_none() {
+            b.report.ip = parse_location(t[10..].trim());
+        }
+        Flow::Done
+    }),
+    ("IP: ", |b, t| {
+        b.parse_x86_ip(t[4..].trim(), Arch::X86_64, "ip");
+        Flow::Done
+    }),
+    ("pc : ", |b, t| {
+        if let Some(loc) = parse_location(t[5..].trim()) {
+            if !b.in_trace || b.report.ip.is_none() {
+                b.report.ip = Some(loc);
+            }
+            b.vote(Arch::Arm64);
+            return Flow::Done;
+        }
+        // Old arm64: `pc : [<ffff000008081a40>] lr : [<...>] pstate: 20400009`
+        b.parse_registers(t);
+        b.vote(Arch::Arm64);
+        Flow::Done
+    }),
+    ("lr : ", |b, t| match parse_location(t[5..].trim()) {
+        Some(loc) => {
+            b.report.lr = Some(loc);
+            Flow::Done
+        }
+        None => Flow::Next,
+    }),
+    ("epc : ", |b, t| {
+        b.vote(Arch::Riscv64);
+        match parse_location(t[6..].trim()) {
+            Some(loc) => {
+                b.report.ip = Some(loc);
+                Flow::Done
+            }
+            None => Flow::Next,
+        }
+    }),
+    ("pstate: ", |b, t| {
+        if let Some(v) = t[8..].split_whitespace().next().and_then(decode::parse_hex) {
+            b.report.decoded.pstate = Some(ProcessorState::Pstate(decode::decode_pstate(v)));
+            b.report
+                .registers
+                .insert("pstate".into(), format!("0x{v:08x}"));
+        }
+        b.vote(Arch::Arm64);
+        Flow::Done
+    }),
+    ("NIP:", ppc_ip),
+    ("NIP [", ppc_ip),
+    ("MSR:", ppc_ip),
+    ("Krnl PSW", |b, _| {
+        b.vote(Arch::S390);
+        Flow::Next
+    }),
+    ("Flags: ", |b, t| {
+        if t.contains("ISA ") {
+            b.vote(Arch::Arm);
+            Flow::Done
+        } else {
+            Flow::Next
+        }
+    }),
+];
+
+/// `RIP: 0010:func+0x1/0x2` and `EIP: ...`: the IP, and the registers on the same line.
+fn x86_ip(b: &mut ReportBuilder, t: &str, rest: &str, arch: Arch, reg: &str) -> Flow {
+    b.parse_x86_ip(rest.trim(), arch, reg);
+    b.parse_registers(t);
+    Flow::Done
+}
+
+/// powerpc `NIP [c000...] func+0x..` / `NIP:` / `MSR:` lines.
+fn ppc_ip(b: &mut ReportBuilder, t: &str) -> Flow {
+    b.vote(Arch::Ppc64);
+    if let Some(loc) = LOC_RE
+        .captures(t)
+        .and_then(|c| parse_location(c.get(0)?.as_str()))
+    {
+        if t.starts_with("NIP [") {
+            b.report.ip = Some(loc);
+        }
+    }
+    b.parse_registers(t);
+    Flow::Done
+}
+
+/// Runs the first handler of `table` whose prefix starts `t`.
+fn dispatch(table: &[(&str, Handler)], b: &mut ReportBuilder, t: &str) -> Flow {
+    match table.iter().find(|(p, _)| t.starts_with(p)) {
+        Some((_, h)) => h(b, t),
+        None => Flow::Next,
+    }
+}
 
 impl ReportBuilder {
-    pub(super) fn parse_body(&mut self, t: &str, rec: &Record) {
-        if t.is_empty() {
+    /// Parses one body line (prefix stripped and trimmed).
+    pub(super) fn parse_body(&mut self, t: &str) {
+        if t.is_empty() || dispatch(SECTION_LINES, self, t) == Flow::Done {
             return;
-        }
-        // Code: continuation lines (wrapped hex bytes) are handled by the framer; here a
-        // `Code:` line is parsed whole.
-        self.code_open = false;
-        let b = t.as_bytes();
-        match b[0] {
-            b'C' if t.starts_with("CPU: ") => self.parse_cpu_line(t),
-            b'C' if t.starts_with("Call Trace:") || t.starts_with("Call trace:") => {
-                self.start_trace();
-                return;
-            }
-            b'C' if t.starts_with("Code: ") => {
-                self.parse_code(&t[6..]);
-                return;
-            }
-            b'C' if t.starts_with("CR2: ")
-                && self.report.fault_address.is_none()
-                && self.report.kind == ReportKind::Oops =>
-            {
-                if let Some(v) = t[5..].split_whitespace().next() {
-                    self.report.fault_address = Some(hex_norm(v));
-                }
-            }
-            b'B' if t.starts_with("Backtrace:") => {
-                self.start_trace();
-                return;
-            }
-            b'H' if t.starts_with("Hardware name: ") => {
-                self.report.hardware = Some(t[15..].trim().to_string());
-                return;
-            }
-            b'M' if t.starts_with("Modules linked in:") => {
-                self.parse_modules(&t[18..]);
-                return;
-            }
-            b'<' => {
-                if let Some(ctx) = context_marker(t) {
-                    self.saw_context_markers = true;
-                    self.context = ctx;
-                    self.in_trace = true;
-                    return;
-                }
-            }
-            b'P' if t.starts_with("PC is at ") => {
-                self.report.ip = parse_location(t[9..].trim());
-                return;
-            }
-            b'L' if t.starts_with("LR is at ") => {
-                self.report.lr = parse_location(t[9..].trim());
-                return;
-            }
-            b'P' if t.starts_with("Process ") => {
-                if let Some(c) = PROCESS_RE.captures(t) {
-                    self.report.comm.get_or_insert_with(|| c[1].to_string());
-                    self.report.pid = self.report.pid.or(c[2].parse().ok());
-                }
-                return;
-            }
-            b'E' if t.starts_with("ESR = ") => {
-                if let Some(c) = ESR_RE.captures(t) {
-                    if let Some(v) = decode::parse_hex(&c[1]) {
-                        self.report.decoded.esr = Some(decode::decode_esr(v));
-                        self.report.registers.insert("esr".into(), hex_norm(&c[1]));
-                        self.vote(Arch::Arm64);
-                    }
-                }
-                return;
-            }
-            b'E' if t.starts_with("Exception stack(") => {
-                self.start_trace_keep_context();
-                return;
-            }
-            b'#' if t.starts_with("#PF: error_code(") => {
-                if let Some(c) = PF_CODE_RE.captures(t) {
-                    if let Some(v) = decode::parse_hex(&c[1]) {
-                        self.report.decoded.page_fault = Some(decode::decode_x86_pf_error(v));
-                    }
-                }
-                return;
-            }
-            b't' if t.starts_with("task:") => {
-                if let Some(c) = TASK_LINE_RE.captures(t) {
-                    if self.report.comm.is_none() {
-                        self.report.comm = Some(c[1].to_string());
-                        self.report.pid = c[3].parse().ok();
-                    }
-                }
-                return;
-            }
-            _ => {}
         }
         if self.report.kind == ReportKind::RcuStall {
             let r = t.strip_prefix("rcu:").map(str::trim_start).unwrap_or(t);
@@ -151,10 +272,10 @@ impl ReportBuilder {
                 self.parse_rcu_cpu(r);
                 return;
             }
-        }
-        if self.report.kind == ReportKind::RcuStall && t.contains("t=") && t.contains("jiffies") {
-            self.parse_rcu_t(t);
-            return;
+            if t.contains("t=") && t.contains("jiffies") {
+                self.parse_rcu_t(t);
+                return;
+            }
         }
         if t.contains("Oops") || t.starts_with("Internal error:") {
             if let Some(c) = OOPS_LINE_RE.captures(t) {
@@ -168,98 +289,22 @@ impl ReportBuilder {
                 self.report.pid = self.report.pid.or(c[5].parse().ok());
             }
         }
-        if self.report.kind == ReportKind::Oom {
-            if let Some(c) = OOM_KILLED_RE.captures(t) {
-                let _ = c;
-            }
-        }
-        if self.report.fault_address.is_none() && matches!(self.report.kind, ReportKind::Oops) {
+        if self.report.fault_address.is_none() && self.report.kind == ReportKind::Oops {
             if let Some(c) = VIRT_ADDR_RE.captures(t) {
                 self.report.fault_address = Some(hex_norm(&c[1]));
             }
         }
-        // Instruction pointer lines.
-        if let Some(rest) = t.strip_prefix("RIP: ").or_else(|| t.strip_prefix("RIP  ")) {
-            self.parse_x86_ip(rest.trim(), Arch::X86_64, "rip");
+        if dispatch(IP_LINES, self, t) == Flow::Done || self.parse_frame_line(t) {
+            return;
+        }
+        if looks_like_register_line(t) {
             self.parse_registers(t);
-            return;
         }
-        if let Some(rest) = t
-            .strip_prefix("EIP: ")
-            .or_else(|| t.strip_prefix("EIP is at "))
-        {
-            self.vote(Arch::I386);
-            if t.starts_with("EIP is at ") {
-                if self.report.ip.is_none() {
-                    self.report.ip = parse_location(rest.trim());
-                }
-            } else {
-                self.parse_x86_ip(rest.trim(), Arch::I386, "eip");
-                self.parse_registers(t);
-            }
-            return;
-        }
-        if let Some(rest) = t.strip_prefix("IP: ") {
-            self.parse_x86_ip(rest.trim(), Arch::X86_64, "ip");
-            return;
-        }
-        if let Some(rest) = t.strip_prefix("pc : ") {
-            if let Some(loc) = parse_location(rest.trim()) {
-                if !self.in_trace || self.report.ip.is_none() {
-                    self.report.ip = Some(loc);
-                }
-                self.vote(Arch::Arm64);
-                return;
-            }
-            // Old arm64: `pc : [<ffff000008081a40>] lr : [<...>] pstate: 20400009`
-            self.parse_registers(t);
-            self.vote(Arch::Arm64);
-            return;
-        }
-        if let Some(rest) = t.strip_prefix("lr : ") {
-            if let Some(loc) = parse_location(rest.trim()) {
-                self.report.lr = Some(loc);
-                return;
-            }
-        }
-        if let Some(rest) = t.strip_prefix("epc : ") {
-            self.vote(Arch::Riscv64);
-            if let Some(loc) = parse_location(rest.trim()) {
-                self.report.ip = Some(loc);
-                return;
-            }
-        }
-        if let Some(rest) = t.strip_prefix("pstate: ") {
-            if let Some(v) = rest.split_whitespace().next().and_then(decode::parse_hex) {
-                self.report.decoded.pstate = Some(ProcessorState::Pstate(decode::decode_pstate(v)));
-                self.report
-                    .registers
-                    .insert("pstate".into(), format!("0x{v:08x}"));
-            }
-            self.vote(Arch::Arm64);
-            return;
-        }
-        if t.starts_with("NIP:") || t.starts_with("NIP [") || t.starts_with("MSR:") {
-            self.vote(Arch::Ppc64);
-            if let Some(loc) = LOC_RE
-                .captures(t)
-                .and_then(|c| parse_location(c.get(0)?.as_str()))
-            {
-                if t.starts_with("NIP [") {
-                    self.report.ip = Some(loc);
-                }
-            }
-            self.parse_registers(t);
-            return;
-        }
-        if t.starts_with("Krnl PSW") {
-            self.vote(Arch::S390);
-        }
-        if t.starts_with("Flags: ") && t.contains("ISA ") {
-            self.vote(Arch::Arm);
-            return;
-        }
-        // Frames.
+    }
+
+    /// A call-trace line (arm32 `f from g` pairs, or any `func+off/size` form): true when it
+    /// was one.
+    fn parse_frame_line(&mut self, t: &str) -> bool {
         if let Some(cap) = ARM_FRAME_RE.captures(t) {
             self.vote(Arch::Arm);
             self.in_trace = true;
@@ -283,34 +328,32 @@ impl ReportBuilder {
                 reliable: true,
                 context: self.context,
             });
-            return;
+            return true;
         }
-        if looks_like_frame(t) {
-            if let Some(cap) = FRAME_RE.captures(t) {
-                let fname = cap[3].to_string();
-                if is_register_name(&fname) {
-                    // `RIP: 0010:foo+0x..` handled above; anything else is not a frame.
-                } else {
-                    self.in_trace = true;
-                    let unreliable = cap.get(2).is_some() || cap.get(7).is_some();
-                    self.push_frame(Frame {
-                        function: fname,
-                        offset: cap.get(4).map(|m| m.as_str().to_string()),
-                        size: cap.get(5).map(|m| m.as_str().to_string()),
-                        module: cap.get(6).map(|m| m.as_str().to_string()),
-                        address: cap.get(1).map(|m| hex_norm(m.as_str())),
-                        reliable: !unreliable,
-                        context: self.context,
-                    });
-                    return;
-                }
-            }
+        if !looks_like_frame(t) {
+            return false;
         }
-        // Register lines.
-        if looks_like_register_line(t) {
-            self.parse_registers(t);
+        let Some(cap) = FRAME_RE.captures(t) else {
+            return false;
+        };
+        let fname = cap[3].to_string();
+        if is_register_name(&fname) {
+            // `RIP: 0010:foo+0x..` is an IP line; anything else named like a register is not
+            // a frame.
+            return false;
         }
-        let _ = rec;
+        self.in_trace = true;
+        let unreliable = cap.get(2).is_some() || cap.get(7).is_some();
+        self.push_frame(Frame {
+            function: fname,
+            offset: cap.get(4).map(|m| m.as_str().to_string()),
+            size: cap.get(5).map(|m| m.as_str().to_string()),
+            module: cap.get(6).map(|m| m.as_str().to_string()),
+            address: cap.get(1).map(|m| hex_norm(m.as_str())),
+            reliable: !unreliable,
+            context: self.context,
+        });
+        true
     }
 
     pub(super) fn parse_oops_line(&mut self, code: &str, count: &str, flags: &str) {

@@ -36,6 +36,5 @@ impl ReportBuilder {
                 unit,
             });
         }
-        self.code_open = true;
     }
 }

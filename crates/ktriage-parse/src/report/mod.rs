@@ -53,7 +53,6 @@ pub struct ReportBuilder {
     header_lines: usize,
     last_uptime: Option<f64>,
     closed: bool,
-    code_open: bool,
     arch_votes: [u8; 7],
 }
 
@@ -108,13 +107,12 @@ impl ReportBuilder {
             header_lines: 0,
             last_uptime: rec.uptime,
             closed: false,
-            code_open: false,
             arch_votes: [0; 7],
         };
         b.feed_line(rec);
         b.parse_headline(rec.text.trim());
         if kind == ReportKind::RegisterDump {
-            b.parse_body(rec.text.trim(), rec);
+            b.parse_body(rec.text.trim());
         }
         b
     }
@@ -192,7 +190,7 @@ impl ReportBuilder {
     pub fn feed(&mut self, rec: &Record) {
         self.feed_line(rec);
         let t = rec.text.trim();
-        self.parse_body(t, rec);
+        self.parse_body(t);
     }
 
     fn feed_line(&mut self, rec: &Record) {
