@@ -20,10 +20,9 @@ pub fn waits_in(r: &Report) -> Option<(String, Option<String>)> {
         r.ip.as_ref()
             .map(|ip| ip.function.as_str())
             .filter(|f| !f.is_empty());
-    let spin = |f: &str| knowledge::SPIN_HELPERS.iter().any(|p| f.starts_with(p));
     let (at, rest) = match ip {
         Some(f) if knowledge::is_csd_waiter(f) => (f.to_string(), &frames[..]),
-        Some(f) if spin(f) || knowledge::is_machinery(f) => {
+        Some(f) if knowledge::is_spin_helper(f) || knowledge::is_machinery(f) => {
             let (first, rest) = frames.split_first()?;
             (first.function.clone(), rest)
         }

@@ -1,6 +1,7 @@
 //! What the rules know: meanings of report kinds, panic reasons, tunables. Data, not code.
 
 use super::{util, Claim, Node};
+use crate::model::frames::{frame_is, FrameRole};
 use crate::model::*;
 
 /// Severity of a generic finding for a report.
@@ -69,97 +70,21 @@ pub fn panic_reason(reason: &str) -> Option<&'static str> {
         .map(|(_, v)| *v)
 }
 
-/// Frames that belong to the interrupt, watchdog and stack-dump machinery, not to the code
-/// that was stuck (skipped when looking for where a CPU waited).
-pub const MACHINERY_PREFIXES: &[&str] = &[
-    "dump_backtrace",
-    "show_stack",
-    "show_regs",
-    "sched_show_task",
-    "dump_cpu_task",
-    "rcu_dump_cpu_stacks",
-    "print_cpu_stall",
-    "print_other_cpu_stall",
-    "rcu_sched_clock_irq",
-    "rcu_check_callbacks",
-    "rcu_pending",
-    "update_process_times",
-    "tick_sched",
-    "tick_handle",
-    "tick_do",
-    "__hrtimer_run_queues",
-    "hrtimer_interrupt",
-    "arch_timer_handler",
-    "handle_percpu_devid_irq",
-    "generic_handle_irq",
-    "generic_handle_domain_irq",
-    "__handle_domain_irq",
-    "handle_domain_irq",
-    "gic_handle_irq",
-    "el1_irq",
-    "el1h_64_irq",
-    "el1_interrupt",
-    "call_on_irq_stack",
-    "do_interrupt_handler",
-    "irq_exit",
-    "__irq_exit_rcu",
-    "apic_timer_interrupt",
-    "smp_apic_timer_interrupt",
-    "sysvec_apic_timer_interrupt",
-    "asm_sysvec_apic_timer_interrupt",
-    "__sysvec_apic_timer_interrupt",
-    "local_apic_timer_interrupt",
-    "watchdog_timer_fn",
-    "watchdog_overflow_callback",
-    "nmi_cpu_backtrace",
-    "nmi_trigger_cpumask_backtrace",
-    "arch_trigger_cpumask_backtrace",
-    "dump_stack",
-    "__dump_stack",
-    "lockup_detector",
-    "ret_from_intr",
-    "irq_return",
-    "handle_irq",
-    "do_IRQ",
-    "common_interrupt",
-    "asm_common_interrupt",
-];
-
 /// True for a frame of the interrupt/watchdog machinery.
 pub fn is_machinery(f: &str) -> bool {
-    MACHINERY_PREFIXES.iter().any(|p| f.starts_with(p))
+    frame_is(f, FrameRole::Machinery)
 }
 
-/// Functions that send an IPI and spin until the target CPUs ran the callback (CSD lock).
-pub const CSD_WAITERS: &[&str] = &[
-    "smp_call_function_many",
-    "smp_call_function_single",
-    "smp_call_function",
-    "on_each_cpu",
-    "kick_all_cpus_sync",
-    "flush_tlb_",
-    "native_flush_tlb_multi",
-    "native_flush_tlb_others",
-    "csd_lock_wait",
-    "csd_lock",
-    "generic_exec_single",
-    "smp_call_function_any",
-];
-
-/// True when a function is one of [`CSD_WAITERS`] (prefix match, `.isra` suffixes ignored).
+/// True when a function sends an IPI and waits for the CSD lock (prefix match, `.isra`
+/// suffixes ignored).
 pub fn is_csd_waiter(f: &str) -> bool {
-    CSD_WAITERS.iter().any(|p| f.starts_with(p))
+    frame_is(f, FrameRole::CsdWaiter)
 }
 
-/// Spin helpers a CPU may be caught in while it waits for a CSD lock.
-pub const SPIN_HELPERS: &[&str] = &[
-    "cpu_relax",
-    "__cmpwait",
-    "smp_cond_load",
-    "delay_tsc",
-    "native_safe_halt",
-    "rep_nop",
-];
+/// True when a function is a spin helper a CPU waiting for a CSD lock is caught in.
+pub fn is_spin_helper(f: &str) -> bool {
+    frame_is(f, FrameRole::SpinHelper)
+}
 
 /// Usable x86 device-interrupt vectors per CPU on a current kernel: 202.
 ///

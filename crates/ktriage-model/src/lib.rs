@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 pub mod decoded;
+pub mod frames;
 pub mod hex;
 pub mod kind;
 pub mod time;

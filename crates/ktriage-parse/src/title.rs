@@ -1,55 +1,9 @@
 //! Report titles: syzkaller-convention signatures when the report is one syzkaller knows,
 //! otherwise ktriage's own title in the same style (`KIND in FUNCTION`).
 
+use crate::model::frames::{frame_is, FrameRole};
 use crate::model::kind::TitleRule;
 use crate::model::{Report, ReportKind};
-
-/// Frames that never name the guilty function (printing, locking, entry and watchdog plumbing).
-const GENERIC_FRAMES: &[&str] = &[
-    "dump_stack",
-    "dump_stack_lvl",
-    "show_stack",
-    "dump_backtrace",
-    "sched_show_task",
-    "dump_cpu_task",
-    "rcu_dump_cpu_stacks",
-    "print_cpu_stall",
-    "panic",
-    "printk",
-    "vprintk",
-    "__warn",
-    "warn_slowpath_fmt",
-    "report_bug",
-    "die",
-    "oops_end",
-    "no_context",
-    "__do_kernel_fault",
-    "do_page_fault",
-    "do_translation_fault",
-    "do_mem_abort",
-    "el1_abort",
-    "el1_da",
-    "el1_sync",
-    "el1h_64_sync",
-    "el1h_64_sync_handler",
-    "el1_irq",
-    "el1h_64_irq",
-    "gic_handle_irq",
-    "watchdog_timer_fn",
-    "__hrtimer_run_queues",
-    "hrtimer_interrupt",
-    "arch_timer_handler_phys",
-    "handle_percpu_devid_irq",
-    "generic_handle_irq",
-    "__handle_domain_irq",
-    "update_process_times",
-    "tick_sched_handle",
-    "tick_sched_timer",
-    "rcu_sched_clock_irq",
-    "asm_exc_page_fault",
-    "exc_page_fault",
-    "page_fault",
-];
 
 fn base_name(f: &str) -> &str {
     f.split('.').next().unwrap_or(f)
@@ -58,7 +12,7 @@ fn base_name(f: &str) -> &str {
 /// The function a title should name: where the CPU was, else the first meaningful frame.
 pub fn guilty_function(r: &Report) -> Option<String> {
     if let Some(ip) = &r.ip {
-        if !GENERIC_FRAMES.contains(&base_name(&ip.function)) {
+        if !frame_is(base_name(&ip.function), FrameRole::NeverGuilty) {
             return Some(ip.function.clone());
         }
     }
@@ -66,7 +20,10 @@ pub fn guilty_function(r: &Report) -> Option<String> {
         .iter()
         .filter(|f| f.reliable)
         .map(|f| f.function.as_str())
-        .find(|f| !GENERIC_FRAMES.contains(&base_name(f)) && !f.starts_with("_raw_spin"))
+        .find(|f| {
+            !frame_is(base_name(f), FrameRole::NeverGuilty)
+                && !frame_is(f, FrameRole::LockPrimitive)
+        })
         .map(str::to_string)
 }
 

@@ -4,7 +4,7 @@
 use super::body::VIRT_ADDR_RE;
 use super::{hex_norm, parse_location, ReportBuilder};
 use crate::model::decoded::RcuStallInfo;
-use crate::model::ReportKind;
+use crate::model::{Report, ReportKind};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -33,83 +33,115 @@ re!(MCE_CPU_RE, r"CPU:? (\d+)");
 
 re!(PANIC_RE, r"Kernel panic - not syncing:\s?(.*)");
 
-impl ReportBuilder {
-    pub(super) fn parse_headline(&mut self, t: &str) {
-        let r = &mut self.report;
-        match r.kind {
-            ReportKind::SoftLockup => {
-                if let Some(c) = SOFT_LOCKUP_RE.captures(t) {
-                    r.cpu = c.get(1).and_then(|m| m.as_str().parse().ok());
-                    r.decoded.stuck_seconds = c.get(2).and_then(|m| m.as_str().parse().ok());
-                    r.comm = c.get(3).map(|m| m.as_str().to_string());
-                    r.pid = c.get(4).and_then(|m| m.as_str().parse().ok());
-                }
-            }
-            ReportKind::HardLockup => {
-                if let Some(c) = HARD_LOCKUP_RE.captures(t) {
-                    r.cpu = c[1].parse().ok();
-                }
-            }
-            ReportKind::HungTask => {
-                if let Some(c) = HUNG_RE.captures(t) {
-                    r.comm = Some(c[1].to_string());
-                    r.pid = c[2].parse().ok();
-                    r.decoded.blocked_seconds =
-                        c.get(3).or(c.get(4)).and_then(|m| m.as_str().parse().ok());
-                }
-            }
-            ReportKind::RcuStall => {
-                let expedited = t.contains("expedited");
-                let self_detected = t.contains("self-detected");
-                let flavor = t
-                    .split_whitespace()
-                    .find(|w| w.starts_with("rcu_"))
-                    .map(|w| w.trim_end_matches(':').to_string());
-                r.decoded.rcu_stall = Some(RcuStallInfo {
-                    flavor,
-                    self_detected,
-                    expedited,
-                    ..RcuStallInfo::default()
-                });
-            }
-            ReportKind::Panic => {
-                if let Some(c) = PANIC_RE.captures(t) {
-                    r.panic_reason = Some(c[1].trim().to_string());
-                }
-            }
-            ReportKind::Warning => {
-                if let Some(c) = WARN_RE.captures(t) {
-                    r.cpu = c[1].parse().ok();
-                    r.pid = c[2].parse().ok();
-                    if let Some(loc) = c.get(4).and_then(|m| parse_location(m.as_str())) {
-                        r.ip.get_or_insert(loc);
-                    }
-                }
-            }
-            ReportKind::NmiBacktrace => {
-                if let Some(c) = NMI_CPU_RE.captures(t) {
-                    r.cpu = c[1].parse().ok();
-                }
-            }
-            ReportKind::Oom => {
-                if let Some(c) = OOM_COMM_RE.captures(t) {
-                    r.comm = Some(c[1].trim().to_string());
-                }
-            }
-            ReportKind::HardwareError => {
-                if let Some(c) = MCE_CPU_RE.captures(t) {
-                    r.cpu = c[1].parse().ok();
-                }
-            }
-            _ => {}
+/// What a kind's headline says, for the kinds that print facts on their first line. A kind
+/// may have several rows; they run in order.
+const HEADLINES: &[(ReportKind, fn(&mut Report, &str))] = &[
+    (ReportKind::SoftLockup, soft_lockup),
+    (ReportKind::HardLockup, hard_lockup),
+    (ReportKind::HungTask, hung_task),
+    (ReportKind::RcuStall, rcu_stall),
+    (ReportKind::Panic, panic),
+    (ReportKind::Warning, warning),
+    (ReportKind::NmiBacktrace, nmi_backtrace),
+    (ReportKind::Oom, oom),
+    (ReportKind::HardwareError, hardware_error),
+    (ReportKind::Oops, fault_address),
+    (ReportKind::Kasan, fault_address),
+    (ReportKind::Kfence, fault_address),
+    (ReportKind::Bug, fault_address),
+];
+
+/// `BUG: soft lockup - CPU#3 stuck for 23s! [comm:pid]`.
+fn soft_lockup(r: &mut Report, t: &str) {
+    if let Some(c) = SOFT_LOCKUP_RE.captures(t) {
+        r.cpu = c.get(1).and_then(|m| m.as_str().parse().ok());
+        r.decoded.stuck_seconds = c.get(2).and_then(|m| m.as_str().parse().ok());
+        r.comm = c.get(3).map(|m| m.as_str().to_string());
+        r.pid = c.get(4).and_then(|m| m.as_str().parse().ok());
+    }
+}
+
+/// `Watchdog detected hard LOCKUP on cpu 5`.
+fn hard_lockup(r: &mut Report, t: &str) {
+    if let Some(c) = HARD_LOCKUP_RE.captures(t) {
+        r.cpu = c[1].parse().ok();
+    }
+}
+
+/// `INFO: task comm:pid blocked for more than N seconds.`
+fn hung_task(r: &mut Report, t: &str) {
+    if let Some(c) = HUNG_RE.captures(t) {
+        r.comm = Some(c[1].to_string());
+        r.pid = c[2].parse().ok();
+        r.decoded.blocked_seconds = c.get(3).or(c.get(4)).and_then(|m| m.as_str().parse().ok());
+    }
+}
+
+/// `rcu: INFO: rcu_sched self-detected stall on CPU`: flavour, who detected it, expedited.
+fn rcu_stall(r: &mut Report, t: &str) {
+    r.decoded.rcu_stall = Some(RcuStallInfo {
+        flavor: t
+            .split_whitespace()
+            .find(|w| w.starts_with("rcu_"))
+            .map(|w| w.trim_end_matches(':').to_string()),
+        self_detected: t.contains("self-detected"),
+        expedited: t.contains("expedited"),
+        ..RcuStallInfo::default()
+    });
+}
+
+/// `Kernel panic - not syncing: REASON`.
+fn panic(r: &mut Report, t: &str) {
+    if let Some(c) = PANIC_RE.captures(t) {
+        r.panic_reason = Some(c[1].trim().to_string());
+    }
+}
+
+/// `WARNING: CPU: 0 PID: 1 at file:line func+0x../0x..`.
+fn warning(r: &mut Report, t: &str) {
+    if let Some(c) = WARN_RE.captures(t) {
+        r.cpu = c[1].parse().ok();
+        r.pid = c[2].parse().ok();
+        if let Some(loc) = c.get(4).and_then(|m| parse_location(m.as_str())) {
+            r.ip.get_or_insert(loc);
         }
-        if matches!(
-            r.kind,
-            ReportKind::Oops | ReportKind::Kasan | ReportKind::Kfence | ReportKind::Bug
-        ) {
-            if let Some(c) = VIRT_ADDR_RE.captures(t) {
-                r.fault_address = Some(hex_norm(&c[1]));
-            }
+    }
+}
+
+/// `NMI backtrace for cpu 3`.
+fn nmi_backtrace(r: &mut Report, t: &str) {
+    if let Some(c) = NMI_CPU_RE.captures(t) {
+        r.cpu = c[1].parse().ok();
+    }
+}
+
+/// `comm invoked oom-killer: gfp_mask=...`.
+fn oom(r: &mut Report, t: &str) {
+    if let Some(c) = OOM_COMM_RE.captures(t) {
+        r.comm = Some(c[1].trim().to_string());
+    }
+}
+
+/// `mce: [Hardware Error]: CPU 0: Machine Check ...`.
+fn hardware_error(r: &mut Report, t: &str) {
+    if let Some(c) = MCE_CPU_RE.captures(t) {
+        r.cpu = c[1].parse().ok();
+    }
+}
+
+/// `... at virtual address 0000000000000008`, `... dereference at 0000000000000010`.
+fn fault_address(r: &mut Report, t: &str) {
+    if let Some(c) = VIRT_ADDR_RE.captures(t) {
+        r.fault_address = Some(hex_norm(&c[1]));
+    }
+}
+
+impl ReportBuilder {
+    /// Parses the report's first line with its kind's rows of [`HEADLINES`].
+    pub(super) fn parse_headline(&mut self, t: &str) {
+        let kind = self.report.kind;
+        for (_, parse) in HEADLINES.iter().filter(|(k, _)| *k == kind) {
+            parse(&mut self.report, t);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! (`<IRQ>`/`<NMI>` markers, or inferred from entry functions), architecture from frame names.
 
 use super::{ReportBuilder, MAX_FRAMES};
+use crate::model::frames::{frame_is, FrameRole};
 use crate::model::{Arch, Frame, FrameContext};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -17,53 +18,6 @@ re!(
     ARM_FRAME_RE,
     r"^\s*\[<([0-9a-f]+)>\]\s+\(([A-Za-z0-9_.$]+)(?:\+(0x[0-9a-f]+)/(0x[0-9a-f]+))?(?:\s+\[([A-Za-z0-9_\-]+)\])?\)\s+from\s+\[<([0-9a-f]+)>\]\s+\(([A-Za-z0-9_.$]+)(?:\+(0x[0-9a-f]+)/(0x[0-9a-f]+))?(?:\s+\[([A-Za-z0-9_\-]+)\])?\)"
 );
-
-/// Functions whose frame marks the entry of an interrupt on arm/arm64/x86 traces without markers.
-pub(super) const IRQ_ENTRY: &[&str] = &[
-    "el1_irq",
-    "el0_irq",
-    "el1h_64_irq",
-    "el1h_64_irq_handler",
-    "el0t_64_irq",
-    "el0t_64_irq_handler",
-    "__irq_svc",
-    "__irq_usr",
-    "call_on_irq_stack",
-    "ret_from_intr",
-    "common_interrupt",
-    "asm_common_interrupt",
-    "apic_timer_interrupt",
-    "asm_sysvec_apic_timer_interrupt",
-    "asm_sysvec_call_function_single",
-    "irq_exit_rcu",
-];
-
-/// Functions that run softirqs.
-pub(super) const SOFTIRQ_RUNNERS: &[&str] = &[
-    "__do_softirq",
-    "do_softirq",
-    "__softirqentry_text_start",
-    "handle_softirqs",
-];
-
-/// Exception-entry functions (faults, traps). EL0 syscall entries (`el0t_64_sync`, `el0_svc`)
-/// are not here: a system call runs in task context.
-pub(super) const EXCEPTION_ENTRY: &[&str] = &[
-    "el1_sync",
-    "el1h_64_sync",
-    "el1h_64_sync_handler",
-    "el1_abort",
-    "el1_da",
-    "el1_ia",
-    "el0_da",
-    "el0_ia",
-    "__dabt_svc",
-    "__dabt_usr",
-    "asm_exc_page_fault",
-    "asm_exc_invalid_op",
-    "asm_exc_general_protection",
-    "page_fault",
-];
 
 impl ReportBuilder {
     pub(super) fn start_trace(&mut self) {
@@ -110,14 +64,14 @@ pub fn infer_contexts(frames: &mut [Frame]) {
     // interrupt; frames up to a softirq runner ran in softirq.
     let irq_idx = frames
         .iter()
-        .position(|f| IRQ_ENTRY.contains(&f.function.as_str()));
+        .position(|f| frame_is(&f.function, FrameRole::IrqEntry));
     if let Some(idx) = irq_idx {
         for f in frames[..=idx].iter_mut() {
             f.context = FrameContext::Irq;
         }
         if let Some(s) = frames[..idx]
             .iter()
-            .position(|f| SOFTIRQ_RUNNERS.contains(&f.function.as_str()))
+            .position(|f| frame_is(&f.function, FrameRole::SoftirqRunner))
         {
             for f in frames[..=s].iter_mut() {
                 f.context = FrameContext::Softirq;
@@ -127,7 +81,7 @@ pub fn infer_contexts(frames: &mut [Frame]) {
     let limit = irq_idx.unwrap_or(frames.len());
     if let Some(idx) = frames[..limit]
         .iter()
-        .position(|f| EXCEPTION_ENTRY.contains(&f.function.as_str()))
+        .position(|f| frame_is(&f.function, FrameRole::ExceptionEntry))
     {
         for f in frames[..=idx].iter_mut() {
             if f.context == FrameContext::Task {
