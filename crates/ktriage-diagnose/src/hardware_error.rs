@@ -53,7 +53,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         if !primary && !sensor_in(s, SECONDARY_SENSORS) {
             continue;
         }
-        let key = (s.record_id.clone(), s.time.clone());
+        let key = (s.record_id.clone(), s.time);
         let dup = seen.contains(&key);
         if !dup {
             seen.push(key);

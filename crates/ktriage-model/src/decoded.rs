@@ -4,10 +4,11 @@
 //! Fields are declared in the order of their JSON names (the document sorts keys), so the JSON
 //! reads the same as the decoders' tables in `ktriage-parse::decode`.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// arm64 Exception Syndrome Register, decoded as `mem_abort_decode()` / `esr_get_class_string()`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Esr {
     /// `read`, `write`, `cache maintenance` or `instruction fetch` (aborts only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,7 +92,7 @@ pub struct Esr {
 }
 
 /// arm32 fault status (`Internal error: Oops: a05`, `Unhandled fault: ... (0x817)`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Fsr {
     /// `read`, `write`, `cache maintenance` or `instruction fetch`.
     pub access: &'static str,
@@ -114,7 +115,7 @@ pub struct Fsr {
 }
 
 /// arm64 PSTATE (`pstate: 60400005`), decoded like the kernel's `print_pstate()`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Pstate {
     /// SError mask.
     pub a: bool,
@@ -173,7 +174,7 @@ pub struct Pstate {
 }
 
 /// arm32 CPSR (`psr: 80010013`), decoded like the kernel's `__show_regs()`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Cpsr {
     /// Asynchronous abort mask.
     pub a: bool,
@@ -214,7 +215,7 @@ pub struct Cpsr {
 }
 
 /// The processor state register of a report: arm64 PSTATE or arm32 CPSR.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ProcessorState {
     /// arm64 `pstate:`.
@@ -224,7 +225,7 @@ pub enum ProcessorState {
 }
 
 /// x86 EFLAGS (`EFLAGS: 00010246`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Eflags {
     /// Names of the set flags.
     pub flags: Vec<&'static str>,
@@ -237,7 +238,7 @@ pub struct Eflags {
 }
 
 /// x86 page-fault error code (`#PF: error_code(0x0002)`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct PageFault {
     /// `read access`, `write access` or `instruction fetch`.
     pub access: &'static str,
@@ -254,7 +255,7 @@ pub struct PageFault {
 }
 
 /// RCU CPU stall details.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct RcuStallInfo {
     /// CPU that detected the stall (`detected by N`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -285,7 +286,7 @@ pub struct RcuStallInfo {
 }
 
 /// The `Oops: 0002 [#1] SMP PTI` line.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct OopsLine {
     /// The error code as printed (hex).
     pub code: String,
@@ -296,7 +297,7 @@ pub struct OopsLine {
 }
 
 /// Everything decoded from a report's registers and headers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Decoded {
     /// arm64 Exception Syndrome Register.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -19,11 +20,25 @@ pub use decoded::Decoded;
 pub use kind::{KindClass, KindInfo, KINDS};
 pub use time::WallTime;
 
+/// The JSON Schema of the document, generated from these types (`ktriage schema` prints it;
+/// `schema/analysis-1.schema.json` in the repository is this, checked by a test).
+pub fn json_schema() -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator();
+    let mut schema =
+        serde_json::to_value(generator.into_root_schema_for::<Analysis>()).unwrap_or_default();
+    if let Some(o) = schema.as_object_mut() {
+        o.insert("$id".into(), SCHEMA.into());
+    }
+    schema
+}
+
 /// Schema identifier of the JSON document.
 pub const SCHEMA: &str = "ktriage/analysis/1";
 
 /// The whole result of one `ktriage analyze` run.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, JsonSchema)]
 pub struct Analysis {
     /// Always [`SCHEMA`].
     pub schema: &'static str,
@@ -65,7 +80,7 @@ impl Analysis {
 }
 
 /// What kind of text a source holds, recognised by content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// Kernel log text: console capture, dmesg, syslog, journal export.
@@ -83,7 +98,7 @@ pub enum SourceKind {
 }
 
 /// One input file (or stdin).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Source {
     /// Path as given (or `-` for stdin).
     pub path: String,
@@ -108,7 +123,7 @@ pub struct Source {
 }
 
 /// A line with both a local wall stamp and an embedded UTC stamp.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ClockAnchor {
     /// 1-based line.
     pub line: u64,
@@ -119,7 +134,7 @@ pub struct ClockAnchor {
 }
 
 /// A place in an input: file and 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Location {
     /// Source path.
     pub path: String,
@@ -128,7 +143,7 @@ pub struct Location {
 }
 
 /// A range of lines in one input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Span {
     /// Source path.
     pub path: String,
@@ -139,7 +154,7 @@ pub struct Span {
 }
 
 /// When something happened: kernel uptime and, if the line carried one, wall-clock time.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Time {
     /// Seconds since boot from the printk timestamp.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,7 +166,7 @@ pub struct Time {
 }
 
 /// What told the parser that a boot started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BootMarker {
     /// The `Linux version` / `Booting Linux on physical CPU` banner.
@@ -163,7 +178,7 @@ pub enum BootMarker {
 }
 
 /// One kernel boot seen in the input.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Boot {
     /// 0-based index in `boots`.
     pub index: usize,
@@ -185,7 +200,7 @@ pub struct Boot {
 }
 
 /// Kind of a multi-line kernel report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportKind {
     /// Kernel oops: bad memory access or exception in kernel mode.
@@ -231,7 +246,7 @@ pub enum ReportKind {
 }
 
 /// How bad something is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// For information.
@@ -243,7 +258,7 @@ pub enum Severity {
 }
 
 /// CPU architecture of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Arch {
     /// 64-bit x86.
@@ -263,7 +278,7 @@ pub enum Arch {
 }
 
 /// A code location as printed: `function+offset/size [module]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct CodeLocation {
     /// Function name exactly as printed (suffixes such as `.isra.0` kept).
     pub function: String,
@@ -282,7 +297,7 @@ pub struct CodeLocation {
 }
 
 /// Execution context of a stack frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FrameContext {
     /// Process (task) context.
@@ -298,7 +313,7 @@ pub enum FrameContext {
 }
 
 /// One call-trace entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Frame {
     /// Function name exactly as printed.
     pub function: String,
@@ -321,7 +336,7 @@ pub struct Frame {
 }
 
 /// One decoded taint letter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct TaintFlag {
     /// The letter as printed (`G`, `P`, `O`, `E`, `L`, `W`...).
     pub letter: char,
@@ -330,7 +345,7 @@ pub struct TaintFlag {
 }
 
 /// Kernel taint state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Taint {
     /// The taint string as printed (`G      OE`), or `Not tainted`.
     pub raw: String,
@@ -339,7 +354,7 @@ pub struct Taint {
 }
 
 /// The `Code:` line: instruction bytes around the faulting instruction.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Code {
     /// Bytes as hex, space-separated, as printed (arm64 prints 32-bit words).
     pub bytes: String,
@@ -351,7 +366,7 @@ pub struct Code {
 }
 
 /// A multi-line kernel report (oops, BUG, WARNING, lockup, stall, ...).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Report {
     /// Stable id within this analysis (`r1`, `r2`, ...).
     pub id: String,
@@ -453,7 +468,7 @@ pub struct ReportLine {
 }
 
 /// An errno decoded from a negative return code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Errno {
     /// The number as printed (negative).
     pub code: i32,
@@ -464,7 +479,7 @@ pub struct Errno {
 }
 
 /// Kind of a single-line event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// `probe of DEV failed with error -N`.
@@ -506,7 +521,7 @@ pub enum EventKind {
 }
 
 /// A single notable line that is not a multi-line report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Event {
     /// Stable id (`e1`, `e2`, ...).
     pub id: String,
@@ -536,10 +551,11 @@ pub struct Event {
 
 /// Values an event line carries besides its subject and errno; which are set depends on the
 /// kind. In JSON every value is a string (the document's `details` map).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct EventDetails {
     /// Command line: a kdump capture kernel's (`elfcorehdr=`, `reset_devices`).
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    #[schemars(with = "Option<String>")]
     pub capture_kernel: Option<bool>,
     /// Command line: the whole line.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -558,9 +574,11 @@ pub struct EventDetails {
     pub elapsed: Option<String>,
     /// Start job: elapsed seconds.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    #[schemars(with = "Option<String>")]
     pub elapsed_seconds: Option<u64>,
     /// IRQ request failure: the interrupt number.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    #[schemars(with = "Option<String>")]
     pub irq: Option<u64>,
     /// Command line: `irqpoll`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -570,15 +588,18 @@ pub struct EventDetails {
     pub job: Option<String>,
     /// Folded repeats: elapsed seconds of the last one.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    #[schemars(with = "Option<String>")]
     pub last_elapsed_seconds: Option<u64>,
     /// Folded repeats: line of the last one.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    #[schemars(with = "Option<String>")]
     pub last_line: Option<u64>,
     /// Start job: the limit as printed (`no limit`, `1min 30s`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
     /// Start job: the limit in seconds.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    #[schemars(with = "Option<String>")]
     pub limit_seconds: Option<u64>,
     /// Command line: `maxcpus=`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -591,6 +612,7 @@ pub struct EventDetails {
     pub release: Option<String>,
     /// Folded repeats: how many lines this event stands for.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    #[schemars(with = "Option<String>")]
     pub repeats: Option<u64>,
     /// Command line: `reset_devices`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -600,9 +622,11 @@ pub struct EventDetails {
     pub root: Option<String>,
     /// CSD lock: the CPU the lock waits for.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    #[schemars(with = "Option<String>")]
     pub target_cpu: Option<u32>,
     /// CSD lock: the CPU that waits.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_string")]
+    #[schemars(with = "Option<String>")]
     pub waiting_cpu: Option<u32>,
 }
 
@@ -629,7 +653,7 @@ fn as_string<T: std::fmt::Display, S: serde::Serializer>(
 }
 
 /// One IPMI SEL record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct SelRecord {
     /// Record id (hex, as printed).
     pub record_id: String,
@@ -653,7 +677,7 @@ pub struct SelRecord {
 }
 
 /// Interrupt counts of one `/proc/interrupts` copy.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct InterruptTable {
     /// Where it is.
     pub source: Location,
@@ -676,7 +700,7 @@ impl InterruptTable {
 }
 
 /// A problem met while reading input; analysis continued.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct InputWarning {
     /// Where (line 0 when it concerns the whole file).
     pub source: Location,
@@ -685,7 +709,7 @@ pub struct InputWarning {
 }
 
 /// Reports and events linked into one diagnosed incident.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Incident {
     /// Stable id (`i1`, ...).
     pub id: String,
@@ -704,7 +728,7 @@ pub struct Incident {
 }
 
 /// One conclusion of a diagnosis rule, with evidence and advice.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Finding {
     /// Rule id (`csd-lock-wait`, `nested-oops`, ...).
     pub rule: &'static str,
@@ -719,7 +743,7 @@ pub struct Finding {
 }
 
 /// A piece of evidence: a line in a source.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Evidence {
     /// Source path.
     pub path: String,

@@ -113,6 +113,22 @@ impl serde::Serialize for WallTime {
     }
 }
 
+/// In the schema a wall time is an ISO 8601 string; the year is `--` when the log did not
+/// print it (`--03-27T20:48:45`), the offset is there only when the log printed a zone.
+impl schemars::JsonSchema for WallTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "WallTime".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "ISO 8601 wall-clock time as printed; `--MM-DD` when the year is unknown",
+            "pattern": "^(\\d{4}|-)-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{6})?(Z|[+-]\\d{2}:\\d{2})?$"
+        })
+    }
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };

@@ -3,11 +3,12 @@
 //! Fields are declared in the order of their JSON names (the document sorts keys).
 
 use crate::WallTime;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Crash facts of a dump: container, producer, release, build id, crash time, registers,
 /// completeness.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct VmcoreFacts {
     /// Architecture of the dumped kernel.
     pub arch: String,
@@ -42,7 +43,7 @@ pub struct VmcoreFacts {
 }
 
 /// Completeness of a dump.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct VmcoreCompleteness {
     /// No page missing and no incomplete flag.
     pub complete: bool,
@@ -63,7 +64,7 @@ pub struct VmcoreCompleteness {
 }
 
 /// One CPU's NT_PRSTATUS note.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct VmcorePrstatus {
     /// Note index.
     pub index: usize,

@@ -26,6 +26,8 @@ enum Command {
     /// Read a vmcore (ELF, kdump-compressed, flattened) without debuginfo.
     #[command(subcommand)]
     Vmcore(VmcoreCommand),
+    /// Print the JSON Schema of the `ktriage/analysis/1` document (`analyze --json`).
+    Schema,
 }
 
 #[derive(Subcommand)]
@@ -135,6 +137,20 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Analyze(args) => run_analyze(args),
         Command::Vmcore(cmd) => run_vmcore(cmd),
+        Command::Schema => {
+            let schema = ktriage::model::json_schema();
+            let mut out = std::io::stdout().lock();
+            match serde_json::to_writer_pretty(&mut out, &schema)
+                .map_err(std::io::Error::other)
+                .and_then(|_| writeln!(out))
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("ktriage: writing the schema: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }
 

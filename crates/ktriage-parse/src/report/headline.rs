@@ -35,7 +35,10 @@ re!(PANIC_RE, r"Kernel panic - not syncing:\s?(.*)");
 
 /// What a kind's headline says, for the kinds that print facts on their first line. A kind
 /// may have several rows; they run in order.
-const HEADLINES: &[(ReportKind, fn(&mut Report, &str))] = &[
+/// Reads facts off a headline into the report.
+type HeadlineParser = fn(&mut Report, &str);
+
+const HEADLINES: &[(ReportKind, HeadlineParser)] = &[
     (ReportKind::SoftLockup, soft_lockup),
     (ReportKind::HardLockup, hard_lockup),
     (ReportKind::HungTask, hung_task),
