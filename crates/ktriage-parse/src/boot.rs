@@ -6,6 +6,7 @@
 
 use crate::frame::Record;
 use crate::model::BootMarker;
+use crate::patterns::{BOOT_BANNERS, VERSION_BANNER};
 
 /// Records after a `Booting Linux` banner within which `Linux version` is the same boot.
 const BANNER_PAIR_RECORDS: u64 = 30;
@@ -25,8 +26,7 @@ impl BootTracker {
     /// boot and calls [`BootTracker::started`].
     pub fn observe(&mut self, rec: &Record) -> Option<BootMarker> {
         let t = rec.text.trim_start();
-        let banner =
-            t.starts_with("Linux version ") || t.starts_with("Booting Linux on physical CPU");
+        let banner = BOOT_BANNERS.iter().any(|b| t.starts_with(b));
         let reset =
             matches!((self.last_uptime, rec.uptime), (Some(a), Some(b)) if b + 1.0 < a && b < 10.0);
         if rec.uptime.is_some() {
@@ -41,8 +41,7 @@ impl BootTracker {
         } else if banner {
             let recent_banner = self.records_in_boot < BANNER_PAIR_RECORDS
                 && self.current_marker == Some(BootMarker::LinuxVersion);
-            (!(recent_banner && t.starts_with("Linux version ")))
-                .then_some(BootMarker::LinuxVersion)
+            (!(recent_banner && t.starts_with(VERSION_BANNER))).then_some(BootMarker::LinuxVersion)
         } else if reset {
             Some(BootMarker::TimestampReset)
         } else {

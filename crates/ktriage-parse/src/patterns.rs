@@ -119,7 +119,7 @@ const INFO_UNLESS: &[&str] = &[
 pub static MARKERS: &[Marker] = &[
     // Ends (before the starts they contain: `---[ end Kernel panic - not syncing`).
     m("---[ end Kernel panic", At::Anywhere, Role::End),
-    m("---[ end trace", At::Anywhere, Role::End),
+    m(END_OF_TRACE, At::Anywhere, Role::End),
     // Oopses.
     m("BUG: unable to handle", At::Word, Role::Start(K::Oops)),
     m(
@@ -831,6 +831,15 @@ pub static SANITIZER_TEXT_PREFIXES: &[&str] = &[
     "kasan_",
     "ORIG_RAX",
 ];
+
+/// Banners that start a boot (`Booting Linux` is followed by `Linux version` in the same boot).
+pub const BOOT_BANNERS: &[&str] = &["Linux version ", "Booting Linux on physical CPU"];
+/// The version banner, which may follow `Booting Linux on physical CPU` in the same boot.
+pub const VERSION_BANNER: &str = "Linux version ";
+/// What the kernel prints before a line it prints again because the first copy was cut.
+pub const REPLAY_NOTICE: &str = "** replaying previous printk message";
+/// The line that closes an oops, BUG or WARNING (`---[ end trace 0000000000000000 ]---`).
+pub const END_OF_TRACE: &str = "---[ end trace";
 
 /// What the pattern table found on one record.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

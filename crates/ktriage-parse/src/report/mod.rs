@@ -6,6 +6,7 @@
 
 use crate::frame::Record;
 use crate::model::*;
+use crate::patterns::END_OF_TRACE;
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -200,7 +201,7 @@ impl ReportBuilder {
         }
         self.report.source.last_line = self.report.source.last_line.max(rec.last_line);
         if self.report.lines.len() < MAX_REPORT_LINES {
-            if memchr::memmem::find(rec.text.as_bytes(), b"---[ end trace").is_some() {
+            if memchr::memmem::find(rec.text.as_bytes(), END_OF_TRACE.as_bytes()).is_some() {
                 self.report.ended = true;
             }
             self.report.lines.push(ReportLine {

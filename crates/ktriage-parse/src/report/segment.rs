@@ -25,7 +25,7 @@
 use super::ReportBuilder;
 use crate::frame::{Caller, Record};
 use crate::model::ReportKind;
-use crate::patterns::Role;
+use crate::patterns::{Role, REPLAY_NOTICE};
 
 /// What the segmenter did with a record, for its caller to act on.
 pub enum Boundary {
@@ -78,11 +78,7 @@ impl Segmenter {
         out: &mut impl FnMut(Boundary),
     ) {
         // A report line cut short and printed again: the first copy starts nothing.
-        if rec
-            .text
-            .trim_start()
-            .starts_with("** replaying previous printk message")
-        {
+        if rec.text.trim_start().starts_with(REPLAY_NOTICE) {
             if self
                 .open
                 .as_ref()
