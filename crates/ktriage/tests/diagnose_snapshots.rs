@@ -1,25 +1,10 @@
 //! Snapshots of the human text for the nested-oops and kdump cases: what an engineer reads
 //! at 3 a.m. ANSI colours are stripped (owo-colors writes them always).
 
-use ktriage::analyze::{analyze_paths, Options};
+mod common;
 
-fn strip_ansi(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut it = s.chars().peekable();
-    while let Some(c) = it.next() {
-        if c == '\u{1b}' && it.peek() == Some(&'[') {
-            it.next();
-            for d in it.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+use common::strip_ansi;
+use ktriage::analyze::{analyze_paths, Options};
 
 fn text(files: &[&str]) -> String {
     // Relative paths (tests run in the crate folder) keep the snapshot machine-independent.

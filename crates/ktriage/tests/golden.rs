@@ -5,36 +5,11 @@
 //! snapshot diff (`cargo insta review`, or `INSTA_UPDATE=always` to accept a deliberate change).
 //! Paths are relative to the crate folder so the snapshots do not depend on the machine.
 
+mod common;
+
+use common::{parse_tz, strip_ansi};
 use ktriage::analyze::{analyze_paths, Options};
 use std::path::Path;
-
-fn strip_ansi(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut it = s.chars().peekable();
-    while let Some(c) = it.next() {
-        if c == '\u{1b}' && it.peek() == Some(&'[') {
-            it.next();
-            for d in it.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn parse_tz(s: &str) -> Option<i32> {
-    let (sign, rest) = match s.as_bytes().first()? {
-        b'+' => (1, &s[1..]),
-        b'-' => (-1, &s[1..]),
-        _ => (1, s),
-    };
-    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
-    Some(sign * (h.parse::<i32>().ok()? * 60 + m.parse::<i32>().ok()?))
-}
 
 /// JSON and text of one analysis of `paths` (relative to the crate folder).
 fn outputs(paths: &[String], opts: Options) -> (String, String) {

@@ -54,6 +54,29 @@ fn real_lines() -> Vec<Vec<u8>> {
     lines
 }
 
+/// The document is well formed: its JSON reads back with the same reports, events and
+/// incidents, and every id an incident names exists.
+fn assert_document(a: &ktriage::model::Analysis) {
+    let json = serde_json::to_string(a).expect("document serialises");
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("document is JSON");
+    assert_eq!(doc["schema"], ktriage::model::SCHEMA);
+    let len = |k: &str| doc[k].as_array().map_or(0, Vec::len);
+    assert_eq!(len("reports"), a.reports.len());
+    assert_eq!(len("events"), a.events.len());
+    assert_eq!(len("incidents"), a.incidents.len());
+    for inc in &a.incidents {
+        for id in &inc.reports {
+            assert!(a.report_by_id(id).is_some(), "incident {} names {id}", inc.id);
+        }
+        for id in &inc.events {
+            assert!(a.events.iter().any(|e| &e.id == id), "incident {} names {id}", inc.id);
+        }
+        if let Some(root) = &inc.root {
+            assert!(inc.reports.contains(root), "incident {} root {root}", inc.id);
+        }
+    }
+}
+
 #[test]
 fn random_bytes_do_not_break_the_pipeline() {
     let n = target_bytes();
@@ -81,7 +104,7 @@ fn random_bytes_do_not_break_the_pipeline() {
     let a = analyze_bytes("random", &data, Options::default());
     assert_eq!(a.sources.len(), 1);
     assert!(a.sources[0].bytes as usize >= n);
-    assert!(serde_json::to_string(&a).is_ok());
+    assert_document(&a);
 }
 
 #[test]
@@ -104,7 +127,7 @@ fn shuffled_real_lines_do_not_break_the_pipeline() {
         assert!(!r.title.is_empty());
         assert!(r.frames.len() <= ktriage::report::MAX_FRAMES);
     }
-    assert!(serde_json::to_string(&a).is_ok());
+    assert_document(&a);
 }
 
 #[test]
@@ -133,7 +156,7 @@ fn fuzz_regressions() {
         {
             let data = std::fs::read(&p).unwrap();
             let a = analyze_bytes("fuzz", &data, Options::default());
-            assert!(serde_json::to_string(&a).is_ok(), "{}", p.display());
+            assert_document(&a);
         }
     }
 }
