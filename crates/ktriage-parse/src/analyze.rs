@@ -271,7 +271,8 @@ impl Analyzer {
     }
 
     fn on_record(&mut self, st: &mut SourceState, rec: &Record) {
-        if let Some(marker) = st.boots.observe(rec) {
+        let t = rec.text.trim_start();
+        if let Some(marker) = st.boots.observe(rec, t) {
             self.close_reports(st);
             let index = self.analysis.boots.len();
             self.analysis.boots.push(Boot {
@@ -292,17 +293,19 @@ impl Analyzer {
             st.clock_anchor = clock_anchor(rec);
         }
         let boot = st.boots.current.unwrap_or(0);
-        let hits = scan_record(&rec.text, rec.origin.0 == Origin::User);
-        if hits.quiet_dump {
-            st.segmenter.quiet_dump_ahead();
+        let mut role = None;
+        if let Some(hits) = scan_record(&rec.text, t, rec.origin.0 == Origin::User) {
+            if hits.quiet_dump {
+                st.segmenter.quiet_dump_ahead();
+            }
+            for kind in hits.events.iter().flatten() {
+                self.add_event(st, *kind, rec, boot);
+            }
+            role = hits.marker.map(|i| MARKERS[i].role);
         }
-        for kind in hits.events.iter().flatten() {
-            self.add_event(st, *kind, rec, boot);
-        }
-        let role = hits.marker.map(|i| MARKERS[i].role);
         let (doc, next_report) = (&mut self.analysis, &mut self.next_report);
         let (signatures, last_line) = (&mut st.signatures, st.last_line);
-        st.segmenter.push(rec, role, st.path, boot, &mut |b| {
+        st.segmenter.push(rec, t, role, st.path, boot, &mut |b| {
             on_boundary(doc, next_report, signatures, last_line, b)
         });
     }

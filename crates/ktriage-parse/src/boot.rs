@@ -22,10 +22,9 @@ pub struct BootTracker {
 }
 
 impl BootTracker {
-    /// Looks at the next record: `Some(marker)` when a boot starts at it. The caller adds the
-    /// boot and calls [`BootTracker::started`].
-    pub fn observe(&mut self, rec: &Record) -> Option<BootMarker> {
-        let t = rec.text.trim_start();
+    /// Looks at the next record (`t`: its text without leading blanks): `Some(marker)` when a
+    /// boot starts at it. The caller adds the boot and calls [`BootTracker::started`].
+    pub fn observe(&mut self, rec: &Record, t: &str) -> Option<BootMarker> {
         let banner = BOOT_BANNERS.iter().any(|b| t.starts_with(b));
         let reset =
             matches!((self.last_uptime, rec.uptime), (Some(a), Some(b)) if b + 1.0 < a && b < 10.0);

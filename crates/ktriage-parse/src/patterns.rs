@@ -852,16 +852,22 @@ pub struct RecordHits {
     pub quiet_dump: bool,
 }
 
-/// One pass of the vocabulary over a record's text. User-space records (a syslog ident other
-/// than `kernel`) start no report; without the word `kernel` they carry no event either.
-pub fn scan_record(text: &str, from_user_space: bool) -> RecordHits {
-    let mut hits = RecordHits::default();
-    // Most lines match nothing: the gate rejects most of them far more cheaply than the
-    // overlapping search that collects every hit.
+/// One pass of the vocabulary over a record's text (`trimmed`: the same without leading
+/// blanks). User-space records (a syslog ident other than `kernel`) start no report, and
+/// without the word `kernel` neither a quiet dump.
+/// `None` when no needle can occur in the text (most records: the gate rejects them far more
+/// cheaply than the overlapping search that collects every hit).
+#[inline]
+pub fn scan_record(text: &str, trimmed: &str, from_user_space: bool) -> Option<RecordHits> {
     if !VOCAB.gate.may_match(text.as_bytes()) {
-        return hits;
+        return None;
     }
-    let markers = !from_user_space || text.trim_start().contains("kernel");
+    Some(collect_hits(text, trimmed, from_user_space))
+}
+
+fn collect_hits(text: &str, trimmed: &str, from_user_space: bool) -> RecordHits {
+    let mut hits = RecordHits::default();
+    let markers = !from_user_space || trimmed.contains("kernel");
     let mut events: [Option<usize>; 4] = [None; 4];
     let mut n_events = 0;
     for m in VOCAB.ac.find_overlapping_iter(text) {

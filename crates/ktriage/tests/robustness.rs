@@ -66,13 +66,25 @@ fn assert_document(a: &ktriage::model::Analysis) {
     assert_eq!(len("incidents"), a.incidents.len());
     for inc in &a.incidents {
         for id in &inc.reports {
-            assert!(a.report_by_id(id).is_some(), "incident {} names {id}", inc.id);
+            assert!(
+                a.report_by_id(id).is_some(),
+                "incident {} names {id}",
+                inc.id
+            );
         }
         for id in &inc.events {
-            assert!(a.events.iter().any(|e| &e.id == id), "incident {} names {id}", inc.id);
+            assert!(
+                a.events.iter().any(|e| &e.id == id),
+                "incident {} names {id}",
+                inc.id
+            );
         }
         if let Some(root) = &inc.root {
-            assert!(inc.reports.contains(root), "incident {} root {root}", inc.id);
+            assert!(
+                inc.reports.contains(root),
+                "incident {} root {root}",
+                inc.id
+            );
         }
     }
 }

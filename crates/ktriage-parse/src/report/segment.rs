@@ -68,17 +68,19 @@ impl Segmenter {
         self.quiet_dump = QUIET_DUMP_RECORDS;
     }
 
-    /// Feeds one record with the role of the marker found on it.
+    /// Feeds one record (`t`: its text without leading blanks) with the role of the marker
+    /// found on it.
     pub fn push(
         &mut self,
         rec: &Record,
+        t: &str,
         role: Option<Role>,
         path: &str,
         boot: usize,
         out: &mut impl FnMut(Boundary),
     ) {
         // A report line cut short and printed again: the first copy starts nothing.
-        if rec.text.trim_start().starts_with(REPLAY_NOTICE) {
+        if t.starts_with(REPLAY_NOTICE) {
             if self
                 .open
                 .as_ref()
