@@ -73,20 +73,15 @@ impl Analyzer {
             path: path.to_string(),
             source: e,
         })?;
-        if path != "-" && crate::vmcore::is_vmcore(head) {
-            return self.add_vmcore(path);
+        match sources::sniff(head, path == "-") {
+            SourceKind::Vmcore => self.add_vmcore(path),
+            SourceKind::KernelLog | SourceKind::JournalJson => {
+                self.add_log(path, compression, reader)
+            }
+            kind @ (SourceKind::IpmiSel | SourceKind::ProcInterrupts | SourceKind::ProcCmdline) => {
+                self.add_small_text(path, compression, reader, kind)
+            }
         }
-        let head_str = String::from_utf8_lossy(&head[..head.len().min(16 * 1024)]).into_owned();
-        if sources::sel::looks_like_sel(&head_str) {
-            return self.add_small_text(path, compression, reader, SourceKind::IpmiSel);
-        }
-        if sources::interrupts::looks_like_proc_interrupts(&head_str) {
-            return self.add_small_text(path, compression, reader, SourceKind::ProcInterrupts);
-        }
-        if looks_like_proc_cmdline(&head_str) {
-            return self.add_small_text(path, compression, reader, SourceKind::ProcCmdline);
-        }
-        self.add_log(path, compression, reader)
     }
 
     /// Extracts a vmcore's kernel log and analyses it, with the dump's facts on the source.
@@ -154,7 +149,8 @@ impl Analyzer {
                     self.analysis.events.push(ev);
                 }
             }
-            _ => {}
+            // Logs are streamed by `add_log`, dumps by `add_vmcore`.
+            SourceKind::KernelLog | SourceKind::JournalJson | SourceKind::Vmcore => {}
         }
         self.analysis.sources.push(Source {
             path: path.to_string(),
@@ -322,20 +318,15 @@ impl Analyzer {
         let Some(mut ev) = parse_event(kind, rec, st.path, boot) else {
             return;
         };
-        // Boot facts.
-        match kind {
-            EventKind::KernelVersion => {
-                if let Some(b) = self.analysis.boots.get_mut(boot) {
-                    b.kernel = ev.details.release.clone();
-                }
+        // Boot facts: the version banner and the command line describe the boot.
+        if let Some(b) = self.analysis.boots.get_mut(boot) {
+            if kind == EventKind::KernelVersion {
+                b.kernel = ev.details.release.clone();
             }
-            EventKind::CommandLine => {
-                if let Some(b) = self.analysis.boots.get_mut(boot) {
-                    b.command_line = ev.details.cmdline.clone();
-                    b.capture_kernel = ev.details.capture_kernel == Some(true);
-                }
+            if kind == EventKind::CommandLine {
+                b.command_line = ev.details.cmdline.clone();
+                b.capture_kernel = ev.details.capture_kernel == Some(true);
             }
-            _ => {}
         }
         // Fold repeats (systemd spinners print the same job every half second).
         let key = (kind, ev.subject.clone(), boot);
@@ -397,13 +388,6 @@ fn clock_anchor(rec: &Record) -> Option<ClockAnchor> {
             text: text.to_string(),
         }
     })
-}
-
-fn looks_like_proc_cmdline(head: &str) -> bool {
-    let t = head.trim_end();
-    !t.contains('\n')
-        && (t.starts_with("BOOT_IMAGE=")
-            || (t.contains("root=") && t.split_whitespace().all(|w| !w.ends_with(':'))))
 }
 
 /// Parses paths with options; unreadable paths are reported in `errors` and skipped. The
