@@ -12,13 +12,22 @@ pub const RULE: &str = "hang-without-panic";
 /// Adds the finding to every incident that needs it.
 pub fn apply(cx: &Ctx, incidents: &mut [Incident]) {
     let a = cx.a;
+    let panicked_boots: Vec<(usize, &String)> = a
+        .reports
+        .iter()
+        .filter(|r| r.kind == ReportKind::Panic)
+        .map(|r| (r.boot, &r.source.path))
+        .collect();
     for inc in incidents.iter_mut() {
         let reports: Vec<&Report> = inc
             .reports
             .iter()
             .filter_map(|id| a.report_by_id(id))
             .collect();
-        if reports.iter().any(|r| r.kind == ReportKind::Panic) {
+        // A boot that panicked did reach panic, whatever incident its panic joined.
+        if reports.iter().any(|r| {
+            r.kind == ReportKind::Panic || panicked_boots.contains(&(r.boot, &r.source.path))
+        }) {
             continue;
         }
         let crashed = reports.iter().any(|r| util::is_oops_kind(r.kind));

@@ -1,13 +1,35 @@
-//! `panic-after-oops`: a panic (`Fatal exception`, `Attempted to kill init`, `Fatal exception
-//! in interrupt`, `softlockup: hung tasks`...) joins the incident of the report that caused
-//! it: the closest earlier oops, BUG, lockup or register dump (a report whose trigger line was
-//! lost) of the same log. That report is the root.
+//! A panic joins the incident of the report that caused it, which becomes the root:
+//! * `panic-after-oops`: an oops, BUG or sanitizer crash (or the tail of one whose first line
+//!   was lost) made the kernel panic (`Fatal exception`, `Attempted to kill init`, `Fatal
+//!   exception in interrupt`);
+//! * `panic-on-detector`: a detector the machine was configured to make fatal fired
+//!   (`softlockup: hung tasks`, `hung_task: blocked tasks`, `Hard LOCKUP`, `RCU Stall`,
+//!   `panic_on_warn`, out of memory, a machine check).
+//!
+//! The cause is the closest earlier report of the same boot of the kind the panic's reason
+//! names (a `softlockup:` panic is the soft lockup's, not a CPU dump printed after it), else
+//! the closest one that can cause a panic.
 
 use super::{knowledge, util, Claim, Ctx, Node};
 use crate::model::*;
 
-/// The rule id.
+/// The rule id for a crash that became a panic.
 pub const RULE: &str = "panic-after-oops";
+/// The rule id for a detector made fatal by a sysctl.
+pub const DETECTOR_RULE: &str = "panic-on-detector";
+
+/// Kinds a panic reason names: `Kernel panic - not syncing: REASON` contains the text.
+const REASON_KINDS: &[(&str, &[ReportKind])] = &[
+    ("softlockup: hung tasks", &[ReportKind::SoftLockup]),
+    ("hung_task: blocked tasks", &[ReportKind::HungTask]),
+    ("Hard LOCKUP", &[ReportKind::HardLockup]),
+    ("RCU Stall", &[ReportKind::RcuStall]),
+    ("panic_on_warn", &[ReportKind::Warning]),
+    ("Out of memory", &[ReportKind::Oom]),
+    ("System is deadlocked on memory", &[ReportKind::Oom]),
+    ("MCE", &[ReportKind::HardwareError]),
+    ("Machine check", &[ReportKind::HardwareError]),
+];
 
 /// Runs the rule.
 pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
@@ -17,10 +39,25 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         if p.kind != ReportKind::Panic {
             continue;
         }
-        let cause = (0..j).rev().find(|&i| {
-            let r = &a.reports[i];
-            r.source.path == p.source.path && r.boot == p.boot && r.kind.info().can_cause_panic
-        });
+        let same_boot = |i: &usize| {
+            let r = &a.reports[*i];
+            r.source.path == p.source.path && r.boot == p.boot
+        };
+        let named: &[ReportKind] = p
+            .panic_reason
+            .as_deref()
+            .and_then(|reason| REASON_KINDS.iter().find(|(k, _)| reason.contains(k)))
+            .map_or(&[], |(_, kinds)| *kinds);
+        let cause = (0..j)
+            .rev()
+            .filter(same_boot)
+            .find(|&i| named.contains(&a.reports[i].kind))
+            .or_else(|| {
+                (0..j)
+                    .rev()
+                    .filter(same_boot)
+                    .find(|&i| a.reports[i].kind.info().can_cause_panic)
+            });
         let Some(i) = cause else { continue };
         let r = &a.reports[i];
         let close = match (util::uptime(&r.time), util::uptime(&p.time)) {
@@ -48,7 +85,11 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             msg.push_str(&format!(": {w}"));
         }
         msg.push('.');
-        let mut c = Claim::new(RULE, Severity::Critical, msg);
+        let rule = match r.kind.class() {
+            KindClass::Crash | KindClass::Fragment => RULE,
+            _ => DETECTOR_RULE,
+        };
+        let mut c = Claim::new(rule, Severity::Critical, msg);
         c.finding.evidence.push(util::ev_report_line(r, |t| {
             t.starts_with("RIP")
                 || t.starts_with("EIP")

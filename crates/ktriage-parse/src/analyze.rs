@@ -177,6 +177,7 @@ impl Analyzer {
         compression: Option<&'static str>,
         reader: Box<dyn BufRead + Send>,
     ) -> Result<(), input::InputError> {
+        let first_report = self.analysis.reports.len();
         let mut lines = LineReader::new(reader);
         let mut framer = Framer::new();
         let mut st = SourceState {
@@ -248,6 +249,7 @@ impl Analyzer {
                 std::sync::atomic::Ordering::Relaxed,
             );
         }
+        inherit_boot_arch(&mut self.analysis.reports[first_report..]);
         let prefixes = style::NAMES
             .iter()
             .filter(|(bit, _)| framer.styles_seen & bit != 0)
@@ -373,6 +375,27 @@ fn on_boundary(
             signatures.closed(first_line, doc.reports.len(), last_line);
             doc.reports.push(report);
         }
+    }
+}
+
+/// A report that printed no register or architecture-specific frame runs on the architecture
+/// the other reports of its boot show (one machine, one architecture), when they agree.
+fn inherit_boot_arch(reports: &mut [Report]) {
+    let mut by_boot: std::collections::BTreeMap<usize, Option<Arch>> = Default::default();
+    for r in reports.iter() {
+        if let Some(a) = r.arch {
+            by_boot
+                .entry(r.boot)
+                .and_modify(|seen| {
+                    if *seen != Some(a) {
+                        *seen = None;
+                    }
+                })
+                .or_insert(Some(a));
+        }
+    }
+    for r in reports.iter_mut().filter(|r| r.arch.is_none()) {
+        r.arch = by_boot.get(&r.boot).copied().flatten();
     }
 }
 

@@ -384,10 +384,12 @@ pub static MARKERS: &[Marker] = &[
         " error",
     ),
     // Dumps.
-    m(
+    // `NMI backtrace for cpu 3 skipped: idling at cpu_do_idle+0x74/0x78` prints no backtrace.
+    mu(
         "NMI backtrace for cpu",
         At::Start,
         Role::Start(K::NmiBacktrace),
+        &["skipped: idling"],
     ),
     m("sysrq: Show", At::Start, Role::Start(K::SysrqDump)),
     m("SysRq : Show", At::Start, Role::Start(K::SysrqDump)),
@@ -668,6 +670,7 @@ pub static BODY_PREFIXES: &[&str] = &[
     "lr :",
     "sp :",
     "pstate:",
+    "pmr_save:",
     "PC is at",
     "LR is at",
     "Flags:",

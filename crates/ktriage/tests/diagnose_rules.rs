@@ -155,11 +155,49 @@ fn panic_joins_its_oops() {
         .find(|r| r.kind == ReportKind::Oops)
         .unwrap();
     assert_eq!(inc.root.as_deref(), Some(oops.id.as_str()));
+    // A soft lockup made fatal by softlockup_panic is not an oops: its own rule, rooted at the
+    // soft lockup.
     let a = run(&["lab/SOFTLOCKUP-panic-amd64.log"], Options::default());
-    let f = finding(&a, "panic-after-oops");
+    let f = finding(&a, "panic-on-detector");
     assert!(f.message.contains("softlockup_panic"), "{}", f.message);
+    assert!(!rules(&a).contains(&"panic-after-oops"), "{:?}", rules(&a));
+    let inc = incident_of(&a, "panic-on-detector");
+    let lockup = a
+        .reports
+        .iter()
+        .find(|r| r.kind == ReportKind::SoftLockup)
+        .unwrap();
+    assert_eq!(inc.root.as_deref(), Some(lockup.id.as_str()));
     // It panicked: no advice to make it panic.
     assert!(!rules(&a).contains(&"hang-without-panic"));
+}
+
+#[test]
+fn hang_without_panic_never_in_a_boot_that_panicked() {
+    // ChromeOS crash-reporter test data: a hung task, NMI backtraces of every CPU, then the
+    // hung_task_panic panic; the hung task's incident must not say the machine did not panic.
+    let a = run(
+        &["realworld/pt-cros-hungtask-arm64-1/dmesg.txt"],
+        Options::default(),
+    );
+    assert!(rules(&a).contains(&"panic-on-detector"), "{:?}", rules(&a));
+    assert!(
+        !rules(&a).contains(&"hang-without-panic"),
+        "{:?}",
+        rules(&a)
+    );
+    // `NMI backtrace for cpu N skipped: idling` prints no backtrace: not a report.
+    assert!(a
+        .reports
+        .iter()
+        .all(|r| !r.headline.contains("skipped: idling")));
+    // The panic printed no registers: it runs on the boot's architecture.
+    let panic = a
+        .reports
+        .iter()
+        .find(|r| r.kind == ReportKind::Panic)
+        .unwrap();
+    assert_eq!(panic.arch, Some(Arch::Arm64));
 }
 
 #[test]

@@ -512,11 +512,11 @@ const FIRST_REPORTS: &[(&str, Option<Expect>)] = &[
         Some((
             ReportKind::SysrqDump,
             "sysrq: Show backtrace of all active CPUs",
+            Some(Arch::X86_64),
             None,
             None,
             None,
-            None,
-            3,
+            2,
         )),
     ),
     (
@@ -812,10 +812,9 @@ fn sysrq_backtraces() {
         .iter()
         .filter(|r| r.kind == ReportKind::NmiBacktrace)
         .collect();
-    assert_eq!(
-        nmi.iter().map(|r| r.cpu).collect::<Vec<_>>(),
-        vec![Some(0), Some(1)]
-    );
+    // CPU 1 printed `NMI backtrace for cpu 1 skipped: idling at native_safe_halt`: no
+    // backtrace, so no report.
+    assert_eq!(nmi.iter().map(|r| r.cpu).collect::<Vec<_>>(), vec![Some(0)]);
     // CPU 0 wrote to /proc/sysrq-trigger itself: its trace is plain task context.
     assert!(nmi[0]
         .frames
@@ -825,10 +824,6 @@ fn sysrq_backtraces() {
         .frames
         .iter()
         .any(|f| f.function == "nmi_cpu_backtrace.cold"));
-    assert!(
-        nmi[1].frames.is_empty(),
-        "CPU 1 was idle: `skipped: idling`"
-    );
 }
 
 /// x86 marks the NMI part of a trace with `<NMI>` ... `</NMI>` (syzkaller corpus file 718).
