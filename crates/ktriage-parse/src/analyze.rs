@@ -366,6 +366,9 @@ fn on_boundary(
     match b {
         Boundary::Opened { first_line } => signatures.opened(first_line),
         Boundary::Dropped { first_line } => signatures.dropped(first_line),
+        Boundary::Closed(builder) if builder.is_unattested() => {
+            signatures.dropped(builder.report.source.first_line);
+        }
         Boundary::Closed(builder) => {
             let mut report = builder.finish();
             *next_report += 1;

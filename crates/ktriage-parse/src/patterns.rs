@@ -642,6 +642,7 @@ pub fn needle_counts_in(text: &str) -> bool {
 /// lines, lockdep and RCU detail lines).
 pub static BODY_PREFIXES: &[&str] = &[
     "CPU: ",
+    "Pid: ",
     "Hardware name",
     "Workqueue:",
     "RIP:",
@@ -822,6 +823,7 @@ pub static SANITIZER_TEXT_PREFIXES: &[&str] = &[
     "Local variable",
     "Bytes ",
     "CPU: ",
+    "Pid: ",
     "Memory access",
     "value changed",
     "read to",

@@ -32,7 +32,10 @@ re!(
     r"(Read|Write) (?:of size|at addr) (\d+)? ?(?:at addr )?([0-9a-f]+) by task (.+)/(\d+)"
 );
 
-re!(PROCESS_RE, r"^Process (.+) \(pid: (\d+), stack limit");
+re!(
+    PROCESS_RE,
+    r"^Process (.+) \(pid: (\d+), (?:stack limit|ti=|threadinfo)"
+);
 
 re!(TASK_LINE_RE, r"^task:(\S+)\s+state:\s*(\S+).*?pid:\s*(\d+)");
 
@@ -76,6 +79,7 @@ const SECTION_LINES: &[(&str, Handler)] = &[
         Flow::Done
     }),
     ("CR2: ", cr2),
+    ("CPU ", old_cpu_line),
     ("Backtrace:", |b, _| {
         b.start_trace();
         Flow::Done
@@ -122,6 +126,10 @@ const SECTION_LINES: &[(&str, Handler)] = &[
         }
         Flow::Done
     }),
+    ("Pid: ", |b, t| {
+        b.parse_pid_line(t);
+        Flow::Done
+    }),
     ("Exception stack(", |b, _| {
         b.start_trace_keep_context();
         Flow::Done
@@ -155,12 +163,30 @@ fn cr2(b: &mut ReportBuilder, t: &str) -> Flow {
     Flow::Next
 }
 
+/// The bare `CPU 2 ` line 2.6/3.x x86-64 kernels print before `Pid:`.
+fn old_cpu_line(b: &mut ReportBuilder, t: &str) -> Flow {
+    match t[4..].trim().parse::<u32>() {
+        Ok(cpu) => {
+            b.report.cpu.get_or_insert(cpu);
+            Flow::Done
+        }
+        Err(_) => Flow::Next,
+    }
+}
+
 /// Instruction-pointer and processor-state lines of each architecture, by prefix.
 const IP_LINES: &[(&str, Handler)] = &[
     ("RIP: ", |b, t| x86_ip(b, t, &t[5..], Arch::X86_64, "rip")),
     ("RIP  ", |b, t| x86_ip(b, t, &t[5..], Arch::X86_64, "rip")),
     ("EIP: ", |b, t| {
         b.vote(Arch::I386);
+        // 2.6/3.x i386: `EIP: 0060:[<c05a4fda>] EFLAGS: 00010246 CPU: 0`.
+        if let Some(cpu) = t
+            .rsplit_once(" CPU: ")
+            .and_then(|(_, c)| c.trim().parse::<u32>().ok())
+        {
+            b.report.cpu.get_or_insert(cpu);
+        }
         x86_ip(b, t, &t[5..], Arch::I386, "eip")
     }),
     ("EIP is at ", |b, t| {

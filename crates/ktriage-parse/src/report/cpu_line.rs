@@ -11,7 +11,9 @@ impl ReportBuilder {
         let rest = &t[5..];
         let mut it = rest.split_whitespace();
         let cpu = it.next().and_then(|s| s.parse::<u32>().ok());
-        if cpu.is_none() {
+        // The kernel prints `CPU: N PID: N` (or `CPU: N UID: N PID: N`); firmware prints
+        // `CPU: 00 missing read_resources`.
+        if cpu.is_none() || !rest.contains("PID: ") {
             return;
         }
         if r.cpu.is_none() || r.kind != ReportKind::RcuStall {
@@ -26,7 +28,30 @@ impl ReportBuilder {
         let Some(comm_at) = rest.find("Comm: ") else {
             return;
         };
-        let after = &rest[comm_at + 6..];
+        self.parse_task_tail(&rest[comm_at + 6..], true);
+    }
+
+    /// The 2.6/3.x form `Pid: 410, comm: plymouthd Not tainted (2.6.32-13-generic #18-Ubuntu)`:
+    /// PID, command, taint and release when the newer `CPU:` line did not give them.
+    pub(super) fn parse_pid_line(&mut self, t: &str) {
+        let rest = &t[5..];
+        let Some((pid, after)) = rest.split_once(", comm: ") else {
+            return;
+        };
+        let Ok(pid) = pid.trim().parse::<u32>() else {
+            return;
+        };
+        if self.report.pid.is_some() && self.report.comm.is_some() {
+            return;
+        }
+        self.report.pid = Some(pid);
+        self.parse_task_tail(after, false);
+    }
+
+    /// `COMM [Kdump: loaded] (Not tainted | Tainted: FLAGS) RELEASE ...` after `Comm: ` or
+    /// `comm: `; `overwrite` keeps what an earlier line said otherwise.
+    fn parse_task_tail(&mut self, after: &str, overwrite: bool) {
+        let r = &mut self.report;
         let stops = [" Kdump: ", " Tainted: ", " Not tainted", " Tainted:"];
         let mut end = after.len();
         for s in stops {
@@ -38,7 +63,9 @@ impl ReportBuilder {
             // No taint marker: comm is the first token.
             end = after.find(' ').unwrap_or(after.len());
         }
-        r.comm = Some(after[..end].trim().to_string());
+        if overwrite || r.comm.is_none() {
+            r.comm = Some(after[..end].trim().to_string());
+        }
         let tail = &after[end..];
         if let Some(i) = tail.find("Kdump: ") {
             let k = &tail[i + 7..];
@@ -80,7 +107,8 @@ impl ReportBuilder {
         }
         if let Some(rel) = release_from
             .split_whitespace()
-            .find(|w| w.as_bytes()[0].is_ascii_digit() && w.contains('.'))
+            .map(|w| w.trim_start_matches('('))
+            .find(|w| w.as_bytes().first().is_some_and(u8::is_ascii_digit) && w.contains('.'))
         {
             let rel = rel.split('#').next().unwrap_or(rel);
             r.kernel = Some(rel.to_string());

@@ -25,6 +25,14 @@ re!(
     r"WARNING: CPU: (\d+) PID: (\d+) at (\S+)(?: (\S+))?"
 );
 
+// 2.6/3.x: `WARNING: at drivers/foo.c:163 func+0x90/0xac()`; 6.x: `WARNING: fs/x.c:12 at
+// func+0x1/0x2, CPU#22: comm/123`.
+re!(WARN_AT_RE, r"^WARNING: at \S+ (\S+?)(?:\(\))?(?:\s|$)");
+re!(
+    WARN_NEW_RE,
+    r"^WARNING: \S+ at (.+?),? CPU#(\d+): (.+)/(\d+)\s*$"
+);
+
 re!(NMI_CPU_RE, r"NMI backtrace for cpu (\d+)");
 
 re!(OOM_COMM_RE, r"^(.+?) invoked oom-killer:");
@@ -108,6 +116,17 @@ fn warning(r: &mut Report, t: &str) {
         if let Some(loc) = c.get(4).and_then(|m| parse_location(m.as_str())) {
             r.ip.get_or_insert(loc);
         }
+    } else if let Some(c) = WARN_AT_RE.captures(t) {
+        if let Some(loc) = parse_location(&c[1]) {
+            r.ip.get_or_insert(loc);
+        }
+    } else if let Some(c) = WARN_NEW_RE.captures(t) {
+        if let Some(loc) = parse_location(&c[1]) {
+            r.ip.get_or_insert(loc);
+        }
+        r.cpu = c[2].parse().ok();
+        r.comm = Some(c[3].to_string());
+        r.pid = c[4].parse().ok();
     }
 }
 

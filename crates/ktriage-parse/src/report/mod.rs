@@ -4,7 +4,7 @@
 //! [`Report`] fields (CPU line, registers, call trace with contexts, Code: bytes, decoded
 //! values) and says whether a record still belongs to the report ([`ReportBuilder::accepts`]).
 
-use crate::frame::Record;
+use crate::frame::{Origin, Record};
 use crate::model::*;
 use crate::patterns::END_OF_TRACE;
 use regex::Regex;
@@ -55,6 +55,9 @@ pub struct ReportBuilder {
     last_uptime: Option<f64>,
     closed: bool,
     arch_votes: [u8; 7],
+    /// The first line carried a printk timestamp or came from the kernel's syslog ident or
+    /// journal transport.
+    kernel_stamped: bool,
 }
 
 impl ReportBuilder {
@@ -109,6 +112,7 @@ impl ReportBuilder {
             last_uptime: rec.uptime,
             closed: false,
             arch_votes: [0; 7],
+            kernel_stamped: rec.uptime.is_some() || rec.origin.0 == Origin::Kernel,
         };
         b.feed_line(rec);
         b.parse_headline(rec.text.trim());
@@ -210,6 +214,34 @@ impl ReportBuilder {
                 text: rec.text.clone(),
             });
         }
+    }
+
+    /// True when nothing says the kernel printed this report: its first line has no printk
+    /// timestamp and no kernel origin, it starts with a word other software prints too
+    /// (`WARNING:`, `INFO:`, `ERROR:`), and no kernel report structure followed (no CPU/PID
+    /// line, instruction pointer or call trace; firmware prints `name: hex` lines too). Firmware, bootloader and test
+    /// harness lines (`WARNING: RO_VPD is uninitialized`, TF-A `INFO:    BL31...`) look so.
+    pub fn is_unattested(&self) -> bool {
+        let r = &self.report;
+        let h = r.headline.as_str();
+        let generic = ["WARNING:", "INFO:", "ERROR:"]
+            .iter()
+            .any(|w| h.starts_with(w));
+        // The kernel's own forms name a CPU, a function offset or a source line
+        // (`WARNING: CPU: 5 PID: 1 at kernel/sched/core.c:2681 f+0x230/0x23c`).
+        let kernel_shaped = h.contains("CPU: ")
+            || h.contains("+0x")
+            || [".c:", ".h:", ".rs:"].iter().any(|ext| {
+                h.match_indices(ext)
+                    .any(|(i, m)| h[i + m.len()..].starts_with(|c: char| c.is_ascii_digit()))
+            });
+        !self.kernel_stamped
+            && generic
+            && !kernel_shaped
+            && r.frames.is_empty()
+            && r.ip.is_none()
+            && r.cpu.is_none()
+            && r.pid.is_none()
     }
 
     /// Finishes the report: infers the architecture and the frame contexts.

@@ -1,0 +1,85 @@
+//! Report forms of every era, on real lines of the own corpus (tests/fixtures/realworld, origins
+//! in its SOURCES.md): 2.6/3.x headers, old and new WARNING lines, firmware text that is not a
+//! kernel report.
+
+use ktriage::analyze::{analyze_paths, Options};
+use ktriage::model::*;
+
+fn case(dir: &str, file: &str) -> Analysis {
+    let p = format!(
+        "{}/tests/fixtures/realworld/{dir}/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (a, errors) = analyze_paths(&[p], Options::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    a
+}
+
+#[test]
+fn i386_2_6_header_lines() {
+    // `Pid: 410, comm: plymouthd Not tainted (2.6.32-13-generic #18-Ubuntu) A780GM-A`,
+    // `EIP: 0060:[<c05a4fda>] EFLAGS: 00010246 CPU: 0`, `Process plymouthd (pid: 410, ti=...`.
+    let a = case("ar-fwts-oops-i386-1", "dmesg.txt");
+    let r = &a.reports[0];
+    assert_eq!(r.kind, ReportKind::Oops);
+    assert_eq!((r.cpu, r.pid), (Some(0), Some(410)));
+    assert_eq!(r.comm.as_deref(), Some("plymouthd"));
+    assert_eq!(r.kernel.as_deref(), Some("2.6.32-13-generic"));
+    assert_eq!(r.arch, Some(Arch::I386));
+}
+
+#[test]
+fn x86_64_2_6_bare_cpu_line() {
+    // `CPU 0 ` on its own line, then `Pid: 638, comm: setfont Not tainted 2.6.32-21-generic`.
+    let a = case("ar-fwts-oops-x86_64-1", "dmesg.txt");
+    let r = &a.reports[0];
+    assert_eq!((r.cpu, r.pid), (Some(0), Some(638)));
+    assert_eq!(r.comm.as_deref(), Some("setfont"));
+    assert_eq!(r.kernel.as_deref(), Some("2.6.32-21-generic"));
+}
+
+#[test]
+fn old_warning_at_line_names_the_function() {
+    // 3.1: `WARNING: at .../omap_hwmod.c:1509 _enable+0x1fc/0x230()`.
+    let a = case("ar-omap-warning-arm-1", "console.log");
+    let w = a
+        .reports
+        .iter()
+        .find(|r| r.kind == ReportKind::Warning)
+        .expect("a warning");
+    let ip = w.ip.as_ref().expect("ip from the WARNING line");
+    assert_eq!(ip.function, "_enable");
+    assert_eq!(ip.offset.as_deref(), Some("0x1fc"));
+}
+
+#[test]
+fn new_warning_form_names_cpu_task_and_function() {
+    // 6.x: `WARNING: drivers/gpu/.../amdgpu_dma_buf.c:219 at amdgpu_dma_buf_map+0x18f/0x220
+    // [amdgpu], CPU#22: kwin_wayla:cs0/3455`.
+    let a = case("gh-cachyos-warning-x86_64-1", "dmesg.txt");
+    let w = a
+        .reports
+        .iter()
+        .find(|r| r.kind == ReportKind::Warning)
+        .expect("a warning");
+    assert_eq!((w.cpu, w.pid), (Some(22), Some(3455)));
+    assert_eq!(w.comm.as_deref(), Some("kwin_wayla:cs0"));
+    let ip = w.ip.as_ref().expect("ip");
+    assert_eq!(ip.function, "amdgpu_dma_buf_map");
+    assert_eq!(ip.module.as_deref(), Some("amdgpu"));
+}
+
+#[test]
+fn firmware_lines_are_not_kernel_reports() {
+    // A Chromebook's coreboot and TF-A output before the kernel: `[WARN ]  RO_VPD is
+    // uninitialized or empty.`, `INFO:    [DEVAPC] dump DEVAPC registers:`.
+    let a = case("pt-logspec-none-arm64-1", "console.log");
+    for r in &a.reports {
+        assert!(
+            !r.headline.contains("RO_VPD") && !r.headline.contains("[DEVAPC]"),
+            "{} {}",
+            r.id,
+            r.headline
+        );
+    }
+}
