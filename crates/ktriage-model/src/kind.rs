@@ -45,6 +45,9 @@ pub enum TitleRule {
     KernelBug,
     /// `kernel panic: REASON`.
     Panic,
+    /// `WARNING in FUNCTION`; a warning printed by a message of its own (`comm: page
+    /// allocation failure: order:7, mode:...`) is named by that message.
+    Warning,
     /// `out of memory: COMM invoked oom-killer`.
     Oom,
     /// `NMI backtrace for cpu N in FUNCTION`.
@@ -165,7 +168,7 @@ pub static KINDS: [KindInfo; 20] = [
         meaning: "a kernel WARN_ON fired: an unexpected state, not fatal by itself",
         advice: Some("resolve the WARN line with `./scripts/faddr2line vmlinux FUNC+OFF/SIZE` and read the condition there; set kernel.panic_on_warn=1 only to capture a vmcore of it"),
         panic_sysctl: Some("kernel.panic_on_warn=1"),
-        title: TitleRule::InFunction("WARNING"),
+        title: TitleRule::Warning,
         header: FREE,
     },
     KindInfo {
@@ -286,7 +289,7 @@ pub static KINDS: [KindInfo; 20] = [
         advice: Some(SEE_HANG_RULE),
         panic_sysctl: None,
         title: TitleRule::HeadlineWithoutBug,
-        header: FREE,
+        header: SANITIZER,
     },
     KindInfo {
         kind: ReportKind::Ubsan,

@@ -351,6 +351,12 @@ pub static MARKERS: &[Marker] = &[
     m("rust_kernel: panicked", At::Anywhere, Role::Start(K::Panic)),
     // OOM.
     m("invoked oom-killer:", At::Anywhere, Role::Start(K::Oom)),
+    // warn_alloc(): `comm: page allocation failure: order:7, mode:0x40cc0(...)` and its stack.
+    m(
+        "page allocation failure: order:",
+        At::Anywhere,
+        Role::Start(K::Warning),
+    ),
     m(
         "Out of memory: Kill",
         At::Start,
@@ -834,6 +840,18 @@ pub static SANITIZER_TEXT_PREFIXES: &[&str] = &[
     "hex dump",
     "unreferenced object",
     "kasan_",
+    // KFENCE (`kfence-#72: 0x...-0x..., size=32, cache=kmalloc-32`, `allocated by task 484 on
+    // cpu 0 at 32.919330s:`) and KCSAN access lines.
+    "kfence-#",
+    "allocated by task",
+    "freed by task",
+    "Out-of-bounds",
+    "Use-after-free",
+    "Invalid read",
+    "Invalid write",
+    "Invalid free",
+    "Corrupted memory",
+    "race at unknown origin",
     "ORIG_RAX",
 ];
 

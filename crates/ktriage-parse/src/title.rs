@@ -70,6 +70,13 @@ pub fn assign_own_title(r: &mut Report) {
             }
         }
         TitleRule::InFunction(prefix) => in_f(prefix),
+        TitleRule::Warning => match head.split_once("page allocation failure: ") {
+            Some((_, rest)) => in_f(&format!(
+                "page allocation failure: {}",
+                rest.split(',').next().unwrap_or(rest).trim()
+            )),
+            None => in_f("WARNING"),
+        },
         TitleRule::Panic => match &r.panic_reason {
             Some(reason) => format!("kernel panic: {reason}"),
             None => "kernel panic".to_string(),

@@ -83,3 +83,37 @@ fn firmware_lines_are_not_kernel_reports() {
         );
     }
 }
+
+#[test]
+fn kfence_report_keeps_its_allocation_and_free_stacks() {
+    // ChromeOS crash-reporter test data: blank lines, `kfence-#117: ...`, `allocated by task
+    // 5582 on cpu 2 at ...`, `freed by task ...`, then the CPU line: one report.
+    let a = case("pt-cros-kfence-arm64-1", "dmesg.txt");
+    assert_eq!(
+        a.reports.len(),
+        1,
+        "{:?}",
+        a.reports.iter().map(|r| &r.headline).collect::<Vec<_>>()
+    );
+    let r = &a.reports[0];
+    assert_eq!(r.kind, ReportKind::Kfence);
+    assert_eq!((r.cpu, r.pid), (Some(2), Some(5582)));
+    assert!(!a.findings().any(|f| f.rule == "hang-without-panic"));
+}
+
+#[test]
+fn page_allocation_failure_is_a_warning_with_its_stack() {
+    // `updater: page allocation failure: order:7, mode:0x40cc0(GFP_KERNEL|__GFP_COMP), ...`
+    // then the CPU line and the stack: not a register dump without a trigger.
+    let a = case("gh-bcachefs-pagealloc-x86_64-1", "dmesg.txt");
+    assert_eq!(a.reports.len(), 1);
+    let r = &a.reports[0];
+    assert_eq!(r.kind, ReportKind::Warning);
+    assert_eq!((r.cpu, r.pid), (Some(5), Some(319221)));
+    assert!(
+        r.title.starts_with("page allocation failure: order:7"),
+        "{}",
+        r.title
+    );
+    assert!(!a.findings().any(|f| f.rule == "hang-without-panic"));
+}

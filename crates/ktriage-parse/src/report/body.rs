@@ -487,7 +487,23 @@ pub fn is_body_line(t: &str) -> bool {
     if hexish.len() >= 4 && hexish.bytes().all(|c| c.is_ascii_hexdigit()) {
         return true;
     }
-    false
+    is_code_continuation(t)
+}
+
+/// The rest of a `Code:` line wrapped by a terminal or a paste: only byte pairs, one of them
+/// perhaps marked (`ba 16 00 00 00 89 d8 e8 a7 14 01 00 8b 43 08 85 c0 78 02 <0f> 0b`).
+fn is_code_continuation(t: &str) -> bool {
+    let mut n = 0;
+    for tok in t.split_whitespace() {
+        let core = tok
+            .trim_start_matches(['<', '('])
+            .trim_end_matches(['>', ')']);
+        if core.len() != 2 || !core.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 6
 }
 
 pub(super) fn is_sanitizer_body(t: &str) -> bool {

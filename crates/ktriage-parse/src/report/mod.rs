@@ -131,7 +131,11 @@ impl ReportBuilder {
                 && self.report.ip.is_some()
                 && (t.starts_with("RIP: ") || t.starts_with("pc : ") || t.starts_with("EIP: "))
         } else {
-            n <= 3 && self.report.frames.is_empty()
+            // The last line of a 2.6/3.x i386 or x86-64 oops, printed after `Code:`:
+            // `EIP: [<c04ac80f>] func+0x4d/0xab SS:ESP 0068:d6959e28`, `RIP  [<ffffffff..>] func`.
+            let closing_ip =
+                (t.starts_with("EIP: [<") && t.contains("SS:ESP")) || t.starts_with("RIP  [<");
+            n <= 3 && (self.report.frames.is_empty() || closing_ip)
         }
     }
 
