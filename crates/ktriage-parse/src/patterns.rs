@@ -372,7 +372,36 @@ pub static MARKERS: &[Marker] = &[
         At::Start,
         Role::Part(OOM_ONLY, K::Oom),
     ),
-    // Hardware errors.
+    // Hardware errors: each machine-check record starts a report (several records are
+    // printed back to back), the lines that follow it are part of it.
+    m(
+        "Machine Check Exception:",
+        At::Anywhere,
+        Role::Start(K::HardwareError),
+    ),
+    ma(
+        "Machine Check: ",
+        At::Anywhere,
+        Role::Start(K::HardwareError),
+        " Bank ",
+    ),
+    m(
+        "Machine Check Event:",
+        At::Anywhere,
+        Role::Start(K::HardwareError),
+    ),
+    // powerpc: `Severe Machine check interrupt [Not recovered]`, `Harmless Hypervisor
+    // Maintenance interrupt [Recovered]`.
+    m(
+        "Machine check interrupt",
+        At::Anywhere,
+        Role::Start(K::HardwareError),
+    ),
+    m(
+        "Hypervisor Maintenance interrupt",
+        At::Anywhere,
+        Role::Start(K::HardwareError),
+    ),
     m(
         "[Hardware Error]:",
         At::Anywhere,

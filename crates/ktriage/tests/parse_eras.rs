@@ -117,3 +117,27 @@ fn page_allocation_failure_is_a_warning_with_its_stack() {
     );
     assert!(!a.findings().any(|f| f.rule == "hang-without-panic"));
 }
+
+#[test]
+fn machine_check_records_are_reports_with_their_cpu() {
+    // EDAC sbridge: `EDAC sbridge MC1: CPU 0: Machine Check Event: 0 Bank 7: cc00418000010091`.
+    let a = case("ar-edac-hwerror-x86_64-1", "dmesg.txt");
+    let hw: Vec<&Report> = a
+        .reports
+        .iter()
+        .filter(|r| r.kind == ReportKind::HardwareError)
+        .collect();
+    assert!(hw.iter().any(|r| r.cpu == Some(0)), "{hw:#?}");
+    // AMD: the CPU is on the decode line `[Hardware Error]: CPU:0 (16:30:1) MC0_STATUS[...]`.
+    let a = case("ar-amd-hwerror-x86_64-1", "dmesg.txt");
+    assert_eq!(a.reports.len(), 1);
+    assert_eq!(a.reports[0].kind, ReportKind::HardwareError);
+    assert_eq!(a.reports[0].cpu, Some(0));
+    // powerpc: `Severe Machine check interrupt [Not recovered]` starts one.
+    let a = case("ar-powernv-hwerror-ppc64-1", "console.log");
+    assert!(a
+        .reports
+        .iter()
+        .any(|r| r.kind == ReportKind::HardwareError
+            && r.headline.contains("Machine check interrupt")));
+}

@@ -1,5 +1,6 @@
 //! Body lines of a report: what each line after the headline says, by its prefix.
 
+use super::headline::MCE_CPU_RE;
 use super::registers::looks_like_register_line;
 use super::trace::{context_marker, is_register_name, looks_like_frame, ARM_FRAME_RE, FRAME_RE};
 use super::{hex_norm, parse_location, ReportBuilder, LOC_RE};
@@ -302,6 +303,12 @@ impl ReportBuilder {
             if t.contains("t=") && t.contains("jiffies") {
                 self.parse_rcu_t(t);
                 return;
+            }
+        }
+        // AMD decodes name the CPU further down: `[Hardware Error]: CPU:0 (16:30:1) MC0_STATUS...`.
+        if self.report.kind == ReportKind::HardwareError && self.report.cpu.is_none() {
+            if let Some(c) = MCE_CPU_RE.captures(t) {
+                self.report.cpu = c[1].parse().ok();
             }
         }
         if t.contains("Oops") || t.starts_with("Internal error:") {

@@ -37,7 +37,7 @@ re!(NMI_CPU_RE, r"NMI backtrace for cpu (\d+)");
 
 re!(OOM_COMM_RE, r"^(.+?) invoked oom-killer:");
 
-re!(MCE_CPU_RE, r"CPU:? (\d+)");
+re!(MCE_CPU_RE, r"\bCPU:? ?(\d+)\b");
 
 re!(PANIC_RE, r"Kernel panic - not syncing:\s?(.*)");
 
