@@ -24,10 +24,18 @@ pub enum FrameRole {
     SpinHelper,
     /// A spinlock primitive: the guilty function is its caller.
     LockPrimitive,
+    /// Only an arm64 kernel has it (exception vectors, syscall entry).
+    Arm64Only,
+    /// Only an x86-64 kernel has it.
+    X86_64Only,
+    /// Only a 32-bit x86 kernel has it.
+    I386Only,
+    /// Only a 32-bit Arm kernel has it.
+    ArmOnly,
 }
 
 impl FrameRole {
-    const COUNT: usize = 8;
+    const COUNT: usize = 12;
 }
 
 /// How a vocabulary row matches a function name.
@@ -187,6 +195,25 @@ pub static FRAME_WORDS: &[FrameWord] = &[
     FrameWord::new("asm_exc_page_fault", Match::Exact, FrameRole::NeverGuilty),
     FrameWord::new("exc_page_fault", Match::Exact, FrameRole::NeverGuilty),
     FrameWord::new("page_fault", Match::Exact, FrameRole::NeverGuilty),
+    // Functions only one architecture has: a trace without registers still tells it.
+    FrameWord::new("el1", Match::Prefix, FrameRole::Arm64Only),
+    FrameWord::new("el0", Match::Prefix, FrameRole::Arm64Only),
+    FrameWord::new("gic_handle_irq", Match::Exact, FrameRole::Arm64Only),
+    FrameWord::new("invoke_syscall", Match::Exact, FrameRole::Arm64Only),
+    FrameWord::new("entry_SYSCALL_64", Match::Prefix, FrameRole::X86_64Only),
+    FrameWord::new("asm_sysvec", Match::Prefix, FrameRole::X86_64Only),
+    FrameWord::new("__x64_", Match::Prefix, FrameRole::X86_64Only),
+    FrameWord::new("do_syscall_64", Match::Exact, FrameRole::X86_64Only),
+    FrameWord::new("system_call_fastpath", Match::Exact, FrameRole::X86_64Only),
+    FrameWord::new("secondary_startup_64", Match::Prefix, FrameRole::X86_64Only),
+    FrameWord::new("x86_64_start_", Match::Prefix, FrameRole::X86_64Only),
+    FrameWord::new("sysenter_do_call", Match::Exact, FrameRole::I386Only),
+    FrameWord::new("sysenter_past_esp", Match::Exact, FrameRole::I386Only),
+    FrameWord::new("entry_SYSENTER_32", Match::Exact, FrameRole::I386Only),
+    FrameWord::new("entry_INT80_32", Match::Exact, FrameRole::I386Only),
+    FrameWord::new("__irq_svc", Match::Prefix, FrameRole::ArmOnly),
+    FrameWord::new("ret_fast_syscall", Match::Prefix, FrameRole::ArmOnly),
+    FrameWord::new("vector_swi", Match::Exact, FrameRole::ArmOnly),
     // Spinlock primitives.
     FrameWord::new("_raw_spin", Match::Prefix, FrameRole::LockPrimitive),
     // Interrupt, watchdog and stack-dump machinery: not the code that was stuck.

@@ -467,6 +467,24 @@ fn parse_caller(b: &[u8], i: usize) -> Option<(usize, Caller)> {
     Some((k + 1, c))
 }
 
+/// Android vendor caller prefix `[CPU: COMM: PID]` (`[0:      swapper/0:    1]`,
+/// `[3:  kworker/u16:4:  123]`): the task's PID.
+fn parse_cpu_comm_pid(b: &[u8], i: usize) -> Option<(usize, Caller)> {
+    if b.get(i) != Some(&b'[') {
+        return None;
+    }
+    let close = i + 1 + memchr::memchr(b']', b.get(i + 1..(i + 48).min(b.len()))?)?;
+    let inside = std::str::from_utf8(&b[i + 1..close]).ok()?;
+    let (cpu, rest) = inside.split_once(':')?;
+    let (comm, pid) = rest.rsplit_once(':')?;
+    cpu.trim().parse::<u32>().ok()?;
+    let pid = pid.trim().parse::<u32>().ok()?;
+    if comm.trim().is_empty() {
+        return None;
+    }
+    Some((close + 1, Caller::Task(pid)))
+}
+
 fn num(b: &[u8], i: usize, n: usize) -> Option<u32> {
     let s = b.get(i..i + n)?;
     let mut v = 0u32;
@@ -682,14 +700,18 @@ fn parse_prefix(b: &[u8]) -> Prefix {
             p.origin = Some(Origin::Kernel);
         }
         i = end;
-        // `[   12.3][ T81]` (console) or `[   12.3] [  T81]` (dmesg/vmcore tools).
-        let caller = parse_caller(b, i).or_else(|| {
-            if b.get(i) == Some(&b' ') {
-                parse_caller(b, i + 1)
-            } else {
-                None
-            }
-        });
+        // `[   12.3][ T81]` (console) or `[   12.3] [  T81]` (dmesg/vmcore tools); Android
+        // vendor kernels: `[    0.102385]  [0:      swapper/0:    1] `.
+        let blanks = b[i..].iter().take(2).take_while(|&&c| c == b' ').count();
+        let caller = parse_caller(b, i)
+            .or_else(|| {
+                if b.get(i) == Some(&b' ') {
+                    parse_caller(b, i + 1)
+                } else {
+                    None
+                }
+            })
+            .or_else(|| parse_cpu_comm_pid(b, i + blanks));
         if let Some((e, c)) = caller {
             p.caller = Some(c);
             p.styles |= style::CALLER;

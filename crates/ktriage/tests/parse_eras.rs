@@ -141,3 +141,17 @@ fn machine_check_records_are_reports_with_their_cpu() {
         .any(|r| r.kind == ReportKind::HardwareError
             && r.headline.contains("Machine check interrupt")));
 }
+
+#[test]
+fn android_caller_prefix_and_arm64_trace_spelling() {
+    // Samsung 3.18: `<4>[    0.102385]  [0:      swapper/0:    1] WARNING: CPU: 0 PID: 1 at
+    // ../mm/nobootmem.c:228 ___alloc_bootmem_nopanic+0x44/0x94()`, then `Call trace:` with
+    // `[<ffffffc0000a787c>] dump_backtrace+0x0/0x104` and no registers.
+    let a = case("ar-samsung-warning-arm64-2", "dmesg.txt");
+    let w = &a.reports[0];
+    assert_eq!(w.kind, ReportKind::Warning);
+    assert_eq!((w.cpu, w.pid), (Some(0), Some(1)));
+    assert_eq!(w.comm.as_deref(), Some("swapper/0"));
+    assert_eq!(w.arch, Some(Arch::Arm64));
+    assert!(w.frames.iter().any(|f| f.function == "sec_debug_init"));
+}

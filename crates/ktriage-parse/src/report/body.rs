@@ -72,6 +72,8 @@ const SECTION_LINES: &[(&str, Handler)] = &[
         Flow::Done
     }),
     ("Call trace:", |b, _| {
+        // arm64's dump_backtrace() spells it in lower case.
+        b.lower_case_trace = true;
         b.start_trace();
         Flow::Done
     }),

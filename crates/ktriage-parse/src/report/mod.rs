@@ -55,6 +55,8 @@ pub struct ReportBuilder {
     last_uptime: Option<f64>,
     closed: bool,
     arch_votes: [u8; 7],
+    /// The trace was announced as `Call trace:` (arm64's spelling; x86 prints `Call Trace:`).
+    lower_case_trace: bool,
     /// The first line carried a printk timestamp or came from the kernel's syslog ident or
     /// journal transport.
     kernel_stamped: bool,
@@ -113,6 +115,7 @@ impl ReportBuilder {
             closed: false,
             arch_votes: [0; 7],
             kernel_stamped: rec.uptime.is_some() || rec.origin.0 == Origin::Kernel,
+            lower_case_trace: false,
         };
         b.feed_line(rec);
         b.parse_headline(rec.text.trim());
@@ -261,6 +264,18 @@ impl ReportBuilder {
         }
         if best.is_none() {
             best = arch_from_frames(&self.report.frames);
+        }
+        // `Call trace:` with 64-bit frame addresses (`[<ffffffc0000a787c>] dump_backtrace`)
+        // is arm64's dump_backtrace().
+        if best.is_none()
+            && self.lower_case_trace
+            && self.report.frames.iter().any(|f| {
+                f.address
+                    .as_deref()
+                    .is_some_and(|a| a.len() == 18 && a.starts_with("0xffff"))
+            })
+        {
+            best = Some(Arch::Arm64);
         }
         self.report.arch = best;
         if !self.saw_context_markers {

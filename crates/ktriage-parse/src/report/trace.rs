@@ -40,22 +40,17 @@ impl ReportBuilder {
 }
 
 pub(super) fn arch_from_frames(frames: &[Frame]) -> Option<Arch> {
-    for f in frames {
-        let n = f.function.as_str();
-        if n.starts_with("el1") || n.starts_with("el0") || n == "gic_handle_irq" {
-            return Some(Arch::Arm64);
-        }
-        if n.starts_with("entry_SYSCALL_64")
-            || n.starts_with("asm_sysvec")
-            || n.starts_with("__x64_")
-        {
-            return Some(Arch::X86_64);
-        }
-        if n.starts_with("__irq_svc") || n.starts_with("ret_fast_syscall") {
-            return Some(Arch::Arm);
-        }
-    }
-    None
+    const ONLY: [(FrameRole, Arch); 4] = [
+        (FrameRole::Arm64Only, Arch::Arm64),
+        (FrameRole::X86_64Only, Arch::X86_64),
+        (FrameRole::I386Only, Arch::I386),
+        (FrameRole::ArmOnly, Arch::Arm),
+    ];
+    frames.iter().find_map(|f| {
+        ONLY.iter()
+            .find(|(role, _)| frame_is(&f.function, *role))
+            .map(|(_, arch)| *arch)
+    })
 }
 
 /// Assigns irq/softirq/exception contexts to frames of traces printed without markers.
