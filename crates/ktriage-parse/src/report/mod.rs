@@ -130,7 +130,7 @@ impl ReportBuilder {
     /// the register block x86 prints again right after `---[ end trace`.
     pub fn resumable_by(&self, t: &str, n: u32) -> bool {
         if self.closed {
-            n == 0
+            n <= 3
                 && self.report.ip.is_some()
                 && (t.starts_with("RIP: ") || t.starts_with("pc : ") || t.starts_with("EIP: "))
         } else {
@@ -140,6 +140,13 @@ impl ReportBuilder {
                 (t.starts_with("EIP: [<") && t.contains("SS:ESP")) || t.starts_with("RIP  [<");
             n <= 3 && (self.report.frames.is_empty() || closing_ip)
         }
+    }
+
+    /// Whether a record that is not a report marker, seen while this report was set aside by
+    /// stray lines, continues it: a non-empty body line it accepts.
+    pub fn continued_by(&self, rec: &Record) -> bool {
+        let t = rec.text.trim();
+        !self.closed && !t.is_empty() && is_body_line(t) && self.accepts(rec)
     }
 
     /// Reopens a report that an end marker closed.

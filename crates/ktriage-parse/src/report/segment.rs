@@ -20,7 +20,9 @@
 //! * An orphan marker (a register or CPU line) continues the open report if it accepts it,
 //!   resumes a cooling one, or opens a `register_dump` (dropped when it follows a quiet dump).
 //! * Any other record continues the open report if it accepts it; otherwise the open report
-//!   starts cooling, and a cooling report is closed after three more stray records.
+//!   starts cooling. A body line (frame, register) within three stray records resumes it
+//!   (lines of other drivers interleaved without caller ids are set aside); a cooling report
+//!   is closed after three more stray records.
 
 use super::ReportBuilder;
 use crate::frame::{Caller, Record};
@@ -174,6 +176,17 @@ impl Segmenter {
                     // Keep it warm: a stray line may split a report (syslog-wrapped modules).
                     self.finalize_cooling(out);
                     self.cooling = self.open.take().map(|b| (b, 0));
+                } else if self
+                    .cooling
+                    .as_ref()
+                    .is_some_and(|(b, n)| *n <= COOLING_RECORDS && b.continued_by(rec))
+                {
+                    // A body line (frame, register) after a few foreign lines (another
+                    // driver's messages interleaved without caller ids): the report goes on.
+                    if let Some((mut b, _)) = self.cooling.take() {
+                        b.feed(rec);
+                        self.open = Some(b);
+                    }
                 } else if let Some((_, n)) = self.cooling.as_mut() {
                     *n += 1;
                     if *n > COOLING_RECORDS {
@@ -293,6 +306,19 @@ mod tests {
             .frames
             .iter()
             .any(|f| f.function == "refcount_sub_and_test_checked"));
+    }
+
+    #[test]
+    fn a_body_line_after_stray_lines_resumes_the_report() {
+        // syzkaller report 361: a GPF whose trace is followed by the user-space `RIP: 0033:`
+        // block and the kernel's register block again; it stays one oops, and the panic that
+        // follows is blamed on it, not on a `register_dump` fragment.
+        let a = parse("ktriage-syz/tests/fixtures/syzkaller/361");
+        assert_eq!(
+            a.reports.iter().map(|r| r.kind).collect::<Vec<_>>(),
+            [ReportKind::Oops, ReportKind::Panic]
+        );
+        assert_eq!(a.reports[0].source.last_line, 75);
     }
 
     #[test]
