@@ -82,6 +82,7 @@ use ReportKind as K;
 const OOPS_ONLY: &[ReportKind] = &[K::Oops];
 const OOPS_BUG: &[ReportKind] = &[K::Oops, K::Bug, K::Kasan];
 const OOM_ONLY: &[ReportKind] = &[K::Oops, K::Oom];
+const SLUB_BUG: &[ReportKind] = &[K::Bug];
 
 /// Lines suppressed as report starts (user-space or benign messages that contain the words).
 const WARNING_UNLESS: &[&str] = &[
@@ -325,6 +326,14 @@ pub static MARKERS: &[Marker] = &[
         At::Anywhere,
         Role::Start(K::HardLockup),
     ),
+    // SLUB debug reports (`BUG kmalloc-64 (Not tainted): Poison overwritten`) go on with
+    // `INFO:` lines of their own; they are part of the report, not reports.
+    m("INFO: Allocated in ", At::Start, Role::Part(SLUB_BUG, K::Bug)),
+    m("INFO: Freed in ", At::Start, Role::Part(SLUB_BUG, K::Bug)),
+    m("INFO: Slab 0x", At::Start, Role::Part(SLUB_BUG, K::Bug)),
+    m("INFO: Object 0x", At::Start, Role::Part(SLUB_BUG, K::Bug)),
+    m("INFO: 0x", At::Start, Role::Part(SLUB_BUG, K::Bug)),
+    m("INFO: Freepointer", At::Start, Role::Part(SLUB_BUG, K::Bug)),
     mu("INFO:", At::Start, Role::Start(K::Bug), INFO_UNLESS),
     m(
         "unregister_netdevice: waiting for",
