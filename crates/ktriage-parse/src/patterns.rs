@@ -328,7 +328,11 @@ pub static MARKERS: &[Marker] = &[
     ),
     // SLUB debug reports (`BUG kmalloc-64 (Not tainted): Poison overwritten`) go on with
     // `INFO:` lines of their own; they are part of the report, not reports.
-    m("INFO: Allocated in ", At::Start, Role::Part(SLUB_BUG, K::Bug)),
+    m(
+        "INFO: Allocated in ",
+        At::Start,
+        Role::Part(SLUB_BUG, K::Bug),
+    ),
     m("INFO: Freed in ", At::Start, Role::Part(SLUB_BUG, K::Bug)),
     m("INFO: Slab 0x", At::Start, Role::Part(SLUB_BUG, K::Bug)),
     m("INFO: Object 0x", At::Start, Role::Part(SLUB_BUG, K::Bug)),
@@ -890,6 +894,18 @@ pub static SANITIZER_TEXT_PREFIXES: &[&str] = &[
     "Invalid free",
     "Corrupted memory",
     "race at unknown origin",
+    // lockdep's explanation between its stacks.
+    "Chain exists of",
+    "Possible unsafe locking scenario",
+    "Possible interrupt unsafe locking scenario",
+    "CPU0",
+    "----",
+    "-> #",
+    "the existing dependency chain",
+    "which lock already depends on",
+    "but task is already holding",
+    "and the lock",
+    "the shortest dependencies",
     "ORIG_RAX",
 ];
 

@@ -155,3 +155,21 @@ fn android_caller_prefix_and_arm64_trace_spelling() {
     assert_eq!(w.arch, Some(Arch::Arm64));
     assert!(w.frames.iter().any(|f| f.function == "sec_debug_init"));
 }
+
+#[test]
+fn lockdep_report_keeps_its_explanation_and_stack() {
+    // ChromeOS: `Chain exists of:`, `&kctx->reg_lock --> ...`, `Possible unsafe locking
+    // scenario:`, `CPU0  CPU1`, `1 lock held by chrome/1993:`, then `stack backtrace:` and the
+    // CPU line: one lockdep report with the task, no register dump, no hang.
+    let a = case("pt-cros-lockdep-arm64-1", "dmesg.txt");
+    assert_eq!(
+        a.reports.len(),
+        1,
+        "{:?}",
+        a.reports.iter().map(|r| &r.headline).collect::<Vec<_>>()
+    );
+    let r = &a.reports[0];
+    assert_eq!(r.kind, ReportKind::Lockdep);
+    assert_eq!((r.cpu, r.pid), (Some(5), Some(1993)));
+    assert!(!a.findings().any(|f| f.rule == "hang-without-panic"));
+}

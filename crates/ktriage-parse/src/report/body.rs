@@ -519,4 +519,8 @@ pub(super) fn is_sanitizer_body(t: &str) -> bool {
     SANITIZER_TEXT_PREFIXES.iter().any(|p| t.starts_with(p))
         || t.starts_with('>')
         || t.starts_with("  ")
+        // lockdep: `1 lock held by chrome/1993:`, `&kctx->reg_lock --> &mm->mmap_lock`.
+        || t.contains(" lock held by ")
+        || t.contains(" locks held by ")
+        || t.contains(" --> ")
 }

@@ -130,9 +130,13 @@ impl ReportBuilder {
     /// the register block x86 prints again right after `---[ end trace`.
     pub fn resumable_by(&self, t: &str, n: u32) -> bool {
         if self.closed {
-            n <= 3
-                && self.report.ip.is_some()
-                && (t.starts_with("RIP: ") || t.starts_with("pc : ") || t.starts_with("EIP: "))
+            // The register block printed again after `---[ end trace`, or (arm64 4.x WARN)
+            // the call trace printed after the end marker.
+            let regs_again = self.report.ip.is_some()
+                && (t.starts_with("RIP: ") || t.starts_with("pc : ") || t.starts_with("EIP: "));
+            let trace_after = self.report.frames.is_empty()
+                && (t.starts_with("Call trace:") || t.starts_with("Call Trace:"));
+            n <= 3 && (regs_again || trace_after)
         } else {
             // The last line of a 2.6/3.x i386 or x86-64 oops, printed after `Code:`:
             // `EIP: [<c04ac80f>] func+0x4d/0xab SS:ESP 0068:d6959e28`, `RIP  [<ffffffff..>] func`.
