@@ -30,15 +30,17 @@ pub fn generic_claim(r: &Report, idx: usize) -> Claim {
     }
     c.members.push(Node::Report(idx));
     c.root = Some((idx, 10));
-    c.summary = Some(match (r.kind, util::where_ip(r)) {
-        (ReportKind::RegisterDump, Some(ip)) => format!(
+    // A fragment is named by where the CPU was caught; a report by its title and task.
+    let caught_at = (r.kind.class() == KindClass::Fragment)
+        .then(|| util::where_ip(r))
+        .flatten();
+    c.summary = Some(match (caught_at, &r.comm, r.cpu) {
+        (Some(ip), _, _) => format!(
             "{} caught in {ip} (register dump whose trigger line is missing)",
             util::who(r)
         ),
-        _ => match (&r.comm, r.cpu) {
-            (Some(comm), Some(cpu)) => format!("{} (CPU {cpu}, {comm})", r.title),
-            _ => r.title.clone(),
-        },
+        (None, Some(comm), Some(cpu)) => format!("{} (CPU {cpu}, {comm})", r.title),
+        (None, _, _) => r.title.clone(),
     });
     c.weight = 1;
     c.confidence = 0.3;
