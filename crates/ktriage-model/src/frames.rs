@@ -32,10 +32,12 @@ pub enum FrameRole {
     I386Only,
     /// Only a 32-bit Arm kernel has it.
     ArmOnly,
+    /// Only a powerpc kernel has it.
+    Ppc64Only,
 }
 
 impl FrameRole {
-    const COUNT: usize = 12;
+    const COUNT: usize = 13;
 }
 
 /// How a vocabulary row matches a function name.
@@ -214,6 +216,22 @@ pub static FRAME_WORDS: &[FrameWord] = &[
     FrameWord::new("__irq_svc", Match::Prefix, FrameRole::ArmOnly),
     FrameWord::new("ret_fast_syscall", Match::Prefix, FrameRole::ArmOnly),
     FrameWord::new("vector_swi", Match::Exact, FrameRole::ArmOnly),
+    FrameWord::new(
+        "restore_check_irq_replay",
+        Match::Exact,
+        FrameRole::Ppc64Only,
+    ),
+    FrameWord::new("__timer_interrupt", Match::Exact, FrameRole::Ppc64Only),
+    FrameWord::new("system_call_common", Match::Exact, FrameRole::Ppc64Only),
+    FrameWord::new("system_call_exception", Match::Exact, FrameRole::Ppc64Only),
+    FrameWord::new("ret_from_except", Match::Prefix, FrameRole::Ppc64Only),
+    FrameWord::new("interrupt_return", Match::Prefix, FrameRole::Ppc64Only),
+    FrameWord::new("decrementer_common", Match::Prefix, FrameRole::Ppc64Only),
+    FrameWord::new(
+        "hardware_interrupt_common",
+        Match::Prefix,
+        FrameRole::Ppc64Only,
+    ),
     // Spinlock primitives.
     FrameWord::new("_raw_spin", Match::Prefix, FrameRole::LockPrimitive),
     // Interrupt, watchdog and stack-dump machinery: not the code that was stuck.

@@ -88,7 +88,15 @@ const SECTION_LINES: &[(&str, Handler)] = &[
         Flow::Done
     }),
     ("Hardware name: ", |b, t| {
-        b.report.hardware = Some(t[15..].trim().to_string());
+        let name = t[15..].trim();
+        // Boards that name their architecture (`riscv-virtio,qemu (DT)`, `IBM PowerNV`).
+        let lower = name.to_ascii_lowercase();
+        if lower.contains("riscv") {
+            b.vote(Arch::Riscv64);
+        } else if lower.contains("powernv") || lower.contains("pseries") {
+            b.vote(Arch::Ppc64);
+        }
+        b.report.hardware = Some(name.to_string());
         Flow::Done
     }),
     ("Modules linked in:", |b, t| {

@@ -40,11 +40,12 @@ impl ReportBuilder {
 }
 
 pub(super) fn arch_from_frames(frames: &[Frame]) -> Option<Arch> {
-    const ONLY: [(FrameRole, Arch); 4] = [
+    const ONLY: [(FrameRole, Arch); 5] = [
         (FrameRole::Arm64Only, Arch::Arm64),
         (FrameRole::X86_64Only, Arch::X86_64),
         (FrameRole::I386Only, Arch::I386),
         (FrameRole::ArmOnly, Arch::Arm),
+        (FrameRole::Ppc64Only, Arch::Ppc64),
     ];
     frames.iter().find_map(|f| {
         ONLY.iter()
