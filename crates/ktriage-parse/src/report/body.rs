@@ -137,6 +137,8 @@ const SECTION_LINES: &[(&str, Handler)] = &[
         }
         Flow::Done
     }),
+    ("Not tainted ", taint_line),
+    ("Tainted: ", taint_line),
     ("Pid: ", |b, t| {
         b.parse_pid_line(t);
         Flow::Done
@@ -172,6 +174,16 @@ fn cr2(b: &mut ReportBuilder, t: &str) -> Flow {
         }
     }
     Flow::Next
+}
+
+/// A taint line of its own (hung tasks print one under their headline).
+fn taint_line(b: &mut ReportBuilder, t: &str) -> Flow {
+    if b.report.kind == ReportKind::HungTask {
+        b.parse_taint_line(t);
+        Flow::Done
+    } else {
+        Flow::Next
+    }
 }
 
 /// The bare `CPU 2 ` line 2.6/3.x x86-64 kernels print before `Pid:`.

@@ -66,7 +66,20 @@ impl ReportBuilder {
         if overwrite || r.comm.is_none() {
             r.comm = Some(after[..end].trim().to_string());
         }
-        let tail = &after[end..];
+        self.parse_taint_tail(&after[end..]);
+    }
+
+    /// The hung-task detector's second line, `      Not tainted 4.20.0-next-20190102+ #5` or
+    /// `      Tainted: P           O      5.7.0 #1`: taint and release of the report.
+    pub(super) fn parse_taint_line(&mut self, t: &str) {
+        if self.report.kernel.is_none() && self.report.taint.is_none() {
+            self.parse_taint_tail(t);
+        }
+    }
+
+    /// `[Kdump: loaded] (Not tainted | Tainted: FLAGS) RELEASE ...`.
+    fn parse_taint_tail(&mut self, tail: &str) {
+        let r = &mut self.report;
         if let Some(i) = tail.find("Kdump: ") {
             let k = &tail[i + 7..];
             r.kdump_loaded = Some(k.starts_with("loaded"));
