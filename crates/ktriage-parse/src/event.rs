@@ -177,7 +177,8 @@ pub fn parse_event(kind: EventKind, rec: &Record, path: &str, boot: usize) -> Op
             severity = Severity::Critical;
         }
         EventKind::HardwareErrorLine => {
-            if text.starts_with("EDAC ")
+            // `EDAC MC: Ver: 3.0.0` and other EDAC driver notices are not errors.
+            if text.contains("EDAC ")
                 && !(text.contains(" CE ") || text.contains(" UE ") || text.contains("error"))
             {
                 return None;

@@ -467,8 +467,8 @@ fn parse_caller(b: &[u8], i: usize) -> Option<(usize, Caller)> {
     Some((k + 1, c))
 }
 
-/// Android vendor caller prefix `[CPU: COMM: PID]` (`[0:      swapper/0:    1]`,
-/// `[3:  kworker/u16:4:  123]`): the task's PID.
+/// Android vendor caller prefixes `[CPU: COMM: PID]` (`[0:      swapper/0:    1]`,
+/// `[3:  kworker/u16:4:  123]`) and `[CPU:PID:COMM]` (`[7:1:swapper/0]`): the task's PID.
 fn parse_cpu_comm_pid(b: &[u8], i: usize) -> Option<(usize, Caller)> {
     if b.get(i) != Some(&b'[') {
         return None;
@@ -476,9 +476,16 @@ fn parse_cpu_comm_pid(b: &[u8], i: usize) -> Option<(usize, Caller)> {
     let close = i + 1 + memchr::memchr(b']', b.get(i + 1..(i + 48).min(b.len()))?)?;
     let inside = std::str::from_utf8(&b[i + 1..close]).ok()?;
     let (cpu, rest) = inside.split_once(':')?;
-    let (comm, pid) = rest.rsplit_once(':')?;
     cpu.trim().parse::<u32>().ok()?;
-    let pid = pid.trim().parse::<u32>().ok()?;
+    // `[0:      swapper/0:    1]` (cpu: comm: pid) or `[7:1:swapper/0]` (cpu:pid:comm).
+    let comm_pid = rest
+        .rsplit_once(':')
+        .and_then(|(comm, pid)| Some((comm, pid.trim().parse::<u32>().ok()?)));
+    let pid_comm = || {
+        let (pid, comm) = rest.split_once(':')?;
+        Some((comm, pid.trim().parse::<u32>().ok()?))
+    };
+    let (comm, pid) = comm_pid.or_else(pid_comm)?;
     if comm.trim().is_empty() {
         return None;
     }

@@ -173,3 +173,15 @@ fn lockdep_report_keeps_its_explanation_and_stack() {
     assert_eq!((r.cpu, r.pid), (Some(5), Some(1993)));
     assert!(!a.findings().any(|f| f.rule == "hang-without-panic"));
 }
+
+#[test]
+fn edac_banner_is_not_a_memory_error() {
+    // Meizu ramoops: `[7:1:swapper/0] EDAC MC: Ver: 3.0.0` is the EDAC core's banner (the
+    // `[cpu:pid:comm]` vendor prefix framed as a caller); no hardware-error finding.
+    let a = case("ar-meizu-panic-arm64-1", "console-ramoops.txt");
+    assert!(!a.findings().any(|f| f.rule == "hardware-error"));
+    assert!(a
+        .events
+        .iter()
+        .all(|e| e.kind != EventKind::HardwareErrorLine || !e.text.contains("Ver:")));
+}
