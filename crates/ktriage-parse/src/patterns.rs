@@ -441,6 +441,7 @@ pub static MARKERS: &[Marker] = &[
     ),
     m("sysrq: Show", At::Start, Role::Start(K::SysrqDump)),
     m("SysRq : Show", At::Start, Role::Start(K::SysrqDump)),
+    m("sysrq: SysRq : Show", At::Start, Role::Start(K::SysrqDump)),
     // Orphan register/stack dumps (trigger line lost).
     ma("CPU: ", At::Start, Role::Orphan, "PID: "),
     m("pc : ", At::Start, Role::Orphan),
