@@ -12,11 +12,12 @@ pub const RULE: &str = "hang-without-panic";
 /// Adds the finding to every incident that needs it.
 pub fn apply(cx: &Ctx, incidents: &mut [Incident]) {
     let a = cx.a;
-    let panicked_boots: Vec<(usize, &String)> = a
+    // Boot indices are global (one per boot of one source).
+    let panicked_boots: std::collections::HashSet<usize> = a
         .reports
         .iter()
         .filter(|r| r.kind == ReportKind::Panic)
-        .map(|r| (r.boot, &r.source.path))
+        .map(|r| r.boot)
         .collect();
     for inc in incidents.iter_mut() {
         let reports: Vec<&Report> = inc
@@ -25,9 +26,7 @@ pub fn apply(cx: &Ctx, incidents: &mut [Incident]) {
             .filter_map(|id| a.report_by_id(id))
             .collect();
         // A boot that panicked did reach panic, whatever incident its panic joined.
-        if reports.iter().any(|r| {
-            r.kind == ReportKind::Panic || panicked_boots.contains(&(r.boot, &r.source.path))
-        }) {
+        if reports.iter().any(|r| panicked_boots.contains(&r.boot)) {
             continue;
         }
         let crashed = reports.iter().any(|r| util::is_oops_kind(r.kind));

@@ -39,25 +39,18 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         if p.kind != ReportKind::Panic {
             continue;
         }
-        let same_boot = |i: &usize| {
-            let r = &a.reports[*i];
-            r.source.path == p.source.path && r.boot == p.boot
-        };
+        // Reports of one boot are contiguous (sources are read one after another): walk back
+        // from the panic while the boot lasts.
+        let same_boot = |i: &usize| a.reports[*i].boot == p.boot;
         let named: &[ReportKind] = p
             .panic_reason
             .as_deref()
             .and_then(|reason| REASON_KINDS.iter().find(|(k, _)| reason.contains(k)))
             .map_or(&[], |(_, kinds)| *kinds);
-        let cause = (0..j)
-            .rev()
-            .filter(same_boot)
+        let earlier = || (0..j).rev().take_while(same_boot);
+        let cause = earlier()
             .find(|&i| named.contains(&a.reports[i].kind))
-            .or_else(|| {
-                (0..j)
-                    .rev()
-                    .filter(same_boot)
-                    .find(|&i| a.reports[i].kind.info().can_cause_panic)
-            });
+            .or_else(|| earlier().find(|&i| a.reports[i].kind.info().can_cause_panic));
         let Some(i) = cause else { continue };
         let r = &a.reports[i];
         let close = match (util::uptime(&r.time), util::uptime(&p.time)) {
