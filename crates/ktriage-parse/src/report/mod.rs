@@ -150,7 +150,15 @@ impl ReportBuilder {
     /// stray lines, continues it: a non-empty body line it accepts.
     pub fn continued_by(&self, rec: &Record) -> bool {
         let t = rec.text.trim();
-        !self.closed && !t.is_empty() && is_body_line(t) && self.accepts(rec)
+        !self.closed && !t.is_empty() && self.in_time(rec) && is_body_line(t)
+    }
+
+    /// False when the record's timestamp went back or jumped a minute past the report's.
+    fn in_time(&self, rec: &Record) -> bool {
+        match (self.last_uptime, rec.uptime) {
+            (Some(a), Some(b)) => !(b + 1.0 < a || b - a > 60.0),
+            _ => true,
+        }
     }
 
     /// Reopens a report that an end marker closed.
@@ -180,13 +188,8 @@ impl ReportBuilder {
 
     /// Whether `rec` (not a report marker) still belongs to this report.
     pub fn accepts(&self, rec: &Record) -> bool {
-        if self.closed {
+        if self.closed || !self.in_time(rec) {
             return false;
-        }
-        if let (Some(a), Some(b)) = (self.last_uptime, rec.uptime) {
-            if b + 1.0 < a || b - a > 60.0 {
-                return false;
-            }
         }
         let t = rec.text.trim();
         let policy = self.report.kind.info().header;
