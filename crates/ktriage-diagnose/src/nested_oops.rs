@@ -40,13 +40,15 @@ pub fn pairs(a: &Analysis) -> Vec<(usize, usize, Vec<usize>)> {
         .collect();
     for j in 1..rs.len() {
         let b = &rs[j];
-        if !util::is_oops_kind(b.kind) {
+        if !util::is_oops_kind(b.kind) || !util::went_through_die(b) {
             continue;
         }
-        // The closest earlier oops in the same source.
+        // The closest earlier oops in the same source; it holds die_lock only if it went
+        // through die().
         let Some(i) = (0..j)
             .rev()
             .find(|&i| rs[i].source.path == b.source.path && util::is_oops_kind(rs[i].kind))
+            .filter(|&i| util::went_through_die(&rs[i]))
         else {
             continue;
         };
@@ -246,6 +248,30 @@ mod tests {
             "{:?}",
             a.reports.iter().map(|r| &r.title).collect::<Vec<_>>()
         );
+        assert!(!super::util::fired(&a, super::RULE));
+    }
+
+    #[test]
+    fn detector_bugs_do_not_take_die_lock() {
+        // Near miss (abrt/satyr tests/kerneloopses/rhbz-836206, GPL-2.0-or-later): a might_sleep
+        // BUG then `scheduling while atomic` in the same task, the first without an end line.
+        // Neither goes through die(), so nothing holds die_lock.
+        let log = "\
+[  120.825464] BUG: sleeping function called from invalid context at mm/memory.c:3927
+[  120.833021] in_atomic(): 1, irqs_disabled(): 0, pid: 1109, name: NetworkManager
+[  120.833025] Pid: 1109, comm: NetworkManager Not tainted 3.3.0-0.15.el7.x86_64 #1
+[  120.833026] Call Trace:
+[  120.833031]  [<ffffffff81099a6c>] __might_sleep+0x13c/0x200
+[  120.833041]  [<ffffffff8151ce1f>] put_cmsg+0x6f/0x110
+[  120.833075]  [<ffffffff8166bbe9>] system_call_fastpath+0x16/0x1b
+[  120.836197] BUG: scheduling while atomic: NetworkManager/1109/0x00000003
+[  120.836229] Pid: 1109, comm: NetworkManager Not tainted 3.3.0-0.15.el7.x86_64 #1
+[  120.836230] Call Trace:
+[  120.836234]  [<ffffffff81656174>] __schedule_bug+0x80/0x85
+[  120.836243]  [<ffffffff816600bc>] do_nanosleep+0x9c/0xd0
+";
+        let a = analyze_bytes("detector.log", log.as_bytes(), Options::default());
+        assert_eq!(a.reports.len(), 2);
         assert!(!super::util::fired(&a, super::RULE));
     }
 }

@@ -173,6 +173,14 @@ pub fn is_oops_kind(k: ReportKind) -> bool {
     k.class() == KindClass::Crash
 }
 
+/// Whether the kernel handled this report in die() (and so took die_lock): an oops, or a
+/// `BUG()` (`kernel BUG at`, or any report with an `Oops:`/`invalid opcode:` line). Detector
+/// BUGs (`BUG: sleeping function called from invalid context`, `BUG: scheduling while
+/// atomic`, `BUG: Bad page state`) print and go on.
+pub fn went_through_die(r: &Report) -> bool {
+    r.kind == ReportKind::Oops || r.decoded.oops.is_some() || r.headline.contains("kernel BUG at")
+}
+
 /// Boots (in order, each once) holding an event of `kind`.
 pub fn boots_with_event(a: &Analysis, kind: EventKind) -> Vec<usize> {
     let mut boots: Vec<usize> = a

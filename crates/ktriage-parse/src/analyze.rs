@@ -366,7 +366,7 @@ fn on_boundary(
     match b {
         Boundary::Opened { first_line } => signatures.opened(first_line),
         Boundary::Dropped { first_line } => signatures.dropped(first_line),
-        Boundary::Closed(builder) if builder.is_unattested() => {
+        Boundary::Closed(builder) if builder.is_unattested() || is_copy(doc, &builder.report) => {
             signatures.dropped(builder.report.source.first_line);
         }
         Boundary::Closed(builder) => {
@@ -379,6 +379,19 @@ fn on_boundary(
             doc.reports.push(report);
         }
     }
+}
+
+/// A report printed again without its printk timestamp after the kernel printed it with one
+/// in the same boot of the same source: a test harness's `dmesg` listing on the console (the
+/// last 256 reports are compared, so a storm of unstamped reports stays linear).
+fn is_copy(doc: &Analysis, r: &Report) -> bool {
+    r.time.as_ref().and_then(|t| t.uptime).is_none()
+        && doc.reports.iter().rev().take(256).any(|p| {
+            p.boot == r.boot
+                && p.time.as_ref().and_then(|t| t.uptime).is_some()
+                && p.headline == r.headline
+                && p.source.path == r.source.path
+        })
 }
 
 /// A report that printed no register or architecture-specific frame runs on the architecture

@@ -47,9 +47,11 @@ pub mod style {
     pub const CONSOLE_CONTROL: u16 = 1 << 7;
     /// Short-precise syslog stamp with microseconds.
     pub const SYSLOG_PRECISE: u16 = 1 << 8;
+    /// `kern  :alert : ` facility and level decoded by `dmesg -x`.
+    pub const DMESG_DECODE: u16 = 1 << 9;
 
     /// Names of the style bits, for reports.
-    pub const NAMES: [(u16, &str); 9] = [
+    pub const NAMES: [(u16, &str); 10] = [
         (KERNEL_TIMESTAMP, "kernel_timestamp"),
         (CALLER, "printk_caller"),
         (SYSLOG, "syslog"),
@@ -59,6 +61,7 @@ pub mod style {
         (JOURNAL_JSON, "journal_json"),
         (CONSOLE_CONTROL, "console_control_chars"),
         (SYSLOG_PRECISE, "journal_short_precise"),
+        (DMESG_DECODE, "dmesg_decode"),
     ];
 }
 
@@ -565,18 +568,90 @@ fn offset_at(b: &[u8], i: usize) -> Option<(usize, i32)> {
     }
 }
 
-/// After a syslog stamp: ` host ident[pid]: `; returns (text start, ident range).
+/// `dmesg -x` facility and level (`kern  :alert : `, `daemon:info  : `): the end of the
+/// prefix and whether the facility is the kernel's.
+fn dmesg_decode_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    const FACILITIES: [&[u8]; 12] = [
+        b"kern",
+        b"user",
+        b"mail",
+        b"daemon",
+        b"auth",
+        b"syslog",
+        b"lpr",
+        b"news",
+        b"uucp",
+        b"cron",
+        b"authpriv",
+        b"ftp",
+    ];
+    const LEVELS: [&[u8]; 8] = [
+        b"emerg", b"alert", b"crit", b"err", b"warn", b"notice", b"info", b"debug",
+    ];
+    let word = |k: usize| {
+        let e = k + b
+            .get(k..)?
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        Some((&b[k..e], e))
+    };
+    let (fac, mut k) = word(i)?;
+    if !(FACILITIES.contains(&fac) || fac.starts_with(b"local")) {
+        return None;
+    }
+    while b.get(k) == Some(&b' ') {
+        k += 1;
+    }
+    if b.get(k) != Some(&b':') {
+        return None;
+    }
+    let (lvl, mut k) = word(k + 1)?;
+    if !LEVELS.contains(&lvl) {
+        return None;
+    }
+    while b.get(k) == Some(&b' ') {
+        k += 1;
+    }
+    if b.get(k) != Some(&b':') || b.get(k + 1) != Some(&b' ') {
+        return None;
+    }
+    Some((k + 2, fac == b"kern"))
+}
+
+/// After a syslog stamp: ` host ident[pid]: `, or without the host (`Feb 23 03:28:16 kernel: `,
+/// logs whose collector dropped it: a host name never ends with a colon); returns (text
+/// start, ident range).
 fn host_ident(b: &[u8], i: usize) -> Option<(usize, (usize, usize))> {
     if b.get(i) != Some(&b' ') {
         return None;
     }
     let mut k = i + 1;
+    while b.get(k) == Some(&b' ') && k < i + 3 {
+        k += 1;
+    }
     let hs = k;
     while b.get(k).is_some_and(|c| !c.is_ascii_whitespace()) {
         k += 1;
     }
     if k == hs || b.get(k) != Some(&b' ') {
         return None;
+    }
+    if b[k - 1] == b':' && k - hs > 1 {
+        // Hostless: the token is the ident (`kernel:`, `sshd[42]:`).
+        let ie = b[hs..k - 1]
+            .iter()
+            .position(|&c| c == b'[')
+            .map_or(k - 1, |p| hs + p);
+        // An ident is a program name (`:HOSTNAME:`, an anonymised host, is not).
+        if ie > hs
+            && b[hs].is_ascii_alphabetic()
+            && b[hs..ie]
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/'))
+        {
+            return Some((k + 1, (hs, ie)));
+        }
     }
     k += 1;
     let is = k;
@@ -676,6 +751,13 @@ fn parse_prefix(b: &[u8]) -> Prefix {
                 }
             }
         }
+    }
+    // `dmesg -x`: `kern  :alert : `.
+    if let Some((e, kernel)) = dmesg_decode_at(b, i) {
+        i = e;
+        p.styles |= style::DMESG_DECODE;
+        p.origin
+            .get_or_insert(if kernel { Origin::Kernel } else { Origin::User });
     }
     // `<N>` priority.
     if b.get(i) == Some(&b'<') {

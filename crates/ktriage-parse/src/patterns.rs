@@ -27,6 +27,10 @@ pub enum Role {
     ContinueOr(&'static [ReportKind], ReportKind),
     /// Part of an open report of one of the listed kinds (anywhere in it); otherwise starts one.
     Part(&'static [ReportKind], ReportKind),
+    /// Names what an open report of one of the listed kinds (in its header) really is: the
+    /// report takes this kind (a 3.x `WARNING: at kernel/watchdog.c` whose message says
+    /// `Watchdog detected hard LOCKUP`); otherwise starts one.
+    Refine(&'static [ReportKind], ReportKind),
     /// Starts a register/stack dump when no report is open (its trigger line is lost).
     Orphan,
     /// Ends the open report (line included).
@@ -324,7 +328,7 @@ pub static MARKERS: &[Marker] = &[
     m(
         "detected hard LOCKUP",
         At::Anywhere,
-        Role::Start(K::HardLockup),
+        Role::Refine(&[K::Warning], K::HardLockup),
     ),
     // SLUB debug reports (`BUG kmalloc-64 (Not tainted): Poison overwritten`) go on with
     // `INFO:` lines of their own; they are part of the report, not reports.
@@ -524,6 +528,11 @@ pub static QUIET_DUMP_TRIGGERS: &[&str] = &[
     "unchecked MSR access error",
     "kobject_add_internal failed",
     "Not enough msr switch entries",
+    // kmemleak_warn(): kmemleak's own bookkeeping failed, it disables itself; not a crash.
+    "kmemleak: Cannot insert",
+    "kmemleak: Trying to color unknown object",
+    "kmemleak: Partially freeing unknown object",
+    "kmemleak: Freeing unknown object",
 ];
 
 /// What a needle in the combined automaton refers to.
@@ -764,6 +773,8 @@ pub static BODY_PREFIXES: &[&str] = &[
     "<NMI>",
     "</NMI>",
     "<EOI>",
+    "<EOE>",
+    "<<EOE>>",
     "<SOFTIRQ>",
     "</SOFTIRQ>",
     "<#",

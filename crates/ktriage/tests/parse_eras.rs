@@ -185,3 +185,251 @@ fn edac_banner_is_not_a_memory_error() {
         .iter()
         .all(|e| e.kind != EventKind::HardwareErrorLine || !e.text.contains("Ver:")));
 }
+
+// The forms below are excerpts of real logs in ../shared/corpus/realworld (origins and
+// licences in its SOURCES.md), cut to the lines that show the form.
+
+fn lines(name: &str, text: &str) -> Analysis {
+    ktriage::analyze::analyze_bytes(name, text.as_bytes(), Options::default())
+}
+
+#[test]
+fn watchdog_warning_that_says_hard_lockup_is_one_hard_lockup() {
+    // abrt-hardlockup-x86_64-1 (abrt test data, 3.8 Fedora): a 3.x WARN whose message is the
+    // hard-lockup notice, with inline `<NMI>` and `<<EOE>>` markers.
+    let a = lines(
+        "hardlockup.log",
+        "\
+Jan 11 22:31:37 :HOSTNAME: kernel: ------------[ cut here ]------------
+Jan 11 22:31:38 :HOSTNAME: kernel: WARNING: at kernel/watchdog.c:245 watchdog_overflow_callback+0x9c/0xd0()
+Jan 11 22:31:38 :HOSTNAME: kernel: Hardware name: Bochs
+Jan 11 22:31:38 :HOSTNAME: kernel: Watchdog detected hard LOCKUP on cpu 0
+Jan 11 22:31:38 :HOSTNAME: kernel: Modules linked in: tcp_lp fuse ebtable_nat xt_CHECKSUM
+Jan 12 14:32:19 :HOSTNAME: kernel: Pid: 0, comm: swapper/0 Not tainted 3.8.9-200.fc18.x86_64 #1
+Jan 12 14:32:21 :HOSTNAME: kernel: Call Trace:
+Jan 12 14:32:21 :HOSTNAME: kernel:   <NMI>  [<ffffffff810eb800>] ? watchdog_overflow_callback+0x60/0xd0
+Jan 12 14:32:21 :HOSTNAME: kernel:   [<ffffffff8105cd86>] warn_slowpath_common+0x66/0x80
+Jan 12 19:08:41 :HOSTNAME: kernel:   [<ffffffff81646e1d>] perf_event_nmi_handler+0x1d/0x20
+Jan 12 19:08:41 :HOSTNAME: kernel:   <<EOE>>  [<ffffffff810944f0>] account_idle_ticks+0x90/0xa0
+Jan 12 19:08:41 :HOSTNAME: kernel:   [<ffffffff8101c06b>] cpu_idle+0x11b/0x140
+",
+    );
+    assert_eq!(a.reports.len(), 1, "{:?}", a.reports);
+    let r = &a.reports[0];
+    assert_eq!(r.kind, ReportKind::HardLockup);
+    assert_eq!(
+        (r.cpu, r.pid, r.comm.as_deref()),
+        (Some(0), Some(0), Some("swapper/0"))
+    );
+    let ctx: Vec<(&str, FrameContext)> = r
+        .frames
+        .iter()
+        .map(|f| (f.function.as_str(), f.context))
+        .collect();
+    assert_eq!(ctx[0], ("watchdog_overflow_callback", FrameContext::Nmi));
+    assert!(ctx.contains(&("perf_event_nmi_handler", FrameContext::Nmi)));
+    assert!(ctx.contains(&("account_idle_ticks", FrameContext::Task)));
+    assert!(ctx.contains(&("cpu_idle", FrameContext::Task)));
+}
+
+#[test]
+fn syslog_without_a_host_name_is_kernel_text() {
+    // gh-hwerror-x86_64-2 (a GitHub issue paste): `Feb 23 03:28:16 kernel: ...`, no host.
+    let a = lines(
+        "sbridge.log",
+        "\
+Feb 23 03:28:16 kernel: mce: [Hardware Error]: Machine check events logged
+Feb 23 03:28:16 kernel: EDAC sbridge MC1: HANDLING MCE MEMORY ERROR
+Feb 23 03:28:16 kernel: EDAC sbridge MC1: CPU 1: Machine Check Event: 0 Bank 11: 8c00004f000800c2
+Feb 23 03:28:16 kernel: EDAC sbridge MC1: TSC 0
+",
+    );
+    let hw: Vec<&Report> = a
+        .reports
+        .iter()
+        .filter(|r| r.kind == ReportKind::HardwareError)
+        .collect();
+    assert!(hw.iter().any(|r| r.cpu == Some(1)), "{:?}", a.reports);
+}
+
+#[test]
+fn arm32_trace_without_addresses() {
+    // logspec-panic-arm-1 (kernelci, 6.10 on a BCM2835): `f from g+0x10/0x14` lines.
+    let a = lines(
+        "vfs.log",
+        "\
+[    7.113510] Kernel panic - not syncing: VFS: Unable to mount root fs on \"/dev/ram0\" or unknown-block(1,0)
+[    7.123065] CPU: 1 PID: 1 Comm: swapper/0 Not tainted 6.10.0-rc1-next-20240531 #1
+[    7.130542] Hardware name: BCM2835
+[    7.133938] Call trace:
+[    7.133956]  unwind_backtrace from show_stack+0x10/0x14
+[    7.141726]  show_stack from dump_stack_lvl+0x50/0x64
+[    7.146792]  dump_stack_lvl from panic+0x104/0x364
+[    7.151593]  panic from mount_root_generic+0x270/0x278
+[    7.156739]  mount_root_generic from prepare_namespace+0x1f8/0x248
+",
+    );
+    let r = &a.reports[0];
+    assert_eq!(r.kind, ReportKind::Panic);
+    let names: Vec<&str> = r.frames.iter().map(|f| f.function.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "unwind_backtrace",
+            "show_stack",
+            "dump_stack_lvl",
+            "panic",
+            "mount_root_generic",
+            "prepare_namespace"
+        ]
+    );
+    assert_eq!(r.frames[5].offset.as_deref(), Some("0x1f8"));
+    assert_eq!(r.arch, Some(Arch::Arm));
+}
+
+#[test]
+fn s390_psw_and_parenthesised_first_frame() {
+    // satyr-warning-s390-1 (satyr test data, RHEL 7 s390x).
+    let a = lines(
+        "s390.log",
+        "\
+[16164.389575] WARNING: at /tmp/will_oops.VBwBJthHLD/will_oops.c:11
+[16164.389606] CPU: 0 PID: 32037 Comm: insmod Tainted: GF          O--------------   3.10.0-54.0.1.el7.s390x #1
+[16164.389614] Krnl PSW : 0704f00180000000 000003ff8086d03a (will_oops_init+0x3a/0x1000 [will_oops])
+[16164.398666] Call Trace:
+[16164.398670] ([<000003ff8086d036>] will_oops_init+0x36/0x1000 [will_oops])
+[16164.398685]  [<000000000010014e>] do_one_initcall+0xce/0x160
+[16164.398692]  [<00000000001ab224>] load_module+0x1414/0x19f4
+[16164.400586] Last Breaking-Event-Address:
+[16164.400588]  [<000003ff8086d036>] will_oops_init+0x36/0x1000 [will_oops]
+[16164.400600] ---[ end trace 4e37b1eb61ae9844 ]---
+",
+    );
+    let r = &a.reports[0];
+    assert_eq!(r.arch, Some(Arch::S390));
+    let ip = r.ip.as_ref().expect("ip from the PSW");
+    assert_eq!(
+        (
+            ip.function.as_str(),
+            ip.module.as_deref(),
+            ip.address.as_deref()
+        ),
+        ("will_oops_init", Some("will_oops"), Some("0x3ff8086d03a"))
+    );
+    let names: Vec<&str> = r.frames.iter().map(|f| f.function.as_str()).collect();
+    assert_eq!(names, ["will_oops_init", "do_one_initcall", "load_module"]);
+}
+
+#[test]
+fn cpu_line_cut_by_a_hard_wrap() {
+    // satyr-oops-x86_64-2 (satyr test data, 5.3 Fedora): `CPU: 1 PID: 1` / `88243 Comm: ...`.
+    let a = lines(
+        "wrap.log",
+        "\
+BUG: kernel NULL pointer dereference, address: 0000000000000008
+#PF: supervisor read access in kernel mode
+Oops: 0000 [#1] SMP NOPTI
+CPU: 1 PID: 1
+88243 Comm: QSGRenderThread Not tainted 5.3.6-300.fc31.x86_64 #1
+RIP: 0010:amdgpu_vm_sdma_commit+0x46/0x120 [amdgpu]
+",
+    );
+    let r = &a.reports[0];
+    assert_eq!(r.cpu, Some(1));
+    assert_eq!(r.pid, Some(188243));
+    assert_eq!(r.comm.as_deref(), Some("QSGRenderThread"));
+}
+
+#[test]
+fn user_registers_and_end_marker_after_stray_lines_stay_in_the_oops() {
+    // logspec-oops-x86_64-1 (kernelci, Chromebook 5.10): a driver's lines interleave with the
+    // end of the oops; the user-mode registers, the end marker and the executive-summary
+    // registers after it are the oops's, not register dumps.
+    let a = lines(
+        "interleaved.log",
+        "\
+[    5.545000] BUG: unable to handle page fault for address: ffff0a00ffffff04
+[    5.545001] #PF: supervisor read access in kernel mode
+[    5.545002] Oops: 0000 [#1] PREEMPT SMP NOPTI
+[    5.545003] CPU: 1 PID: 137 Comm: udevd Not tainted 5.10.234-rc1 #1
+[    5.545004] RIP: 0010:string_nocheck+0x19/0x3d
+[    5.545005] Call Trace:
+[    5.557518]  do_init_module+0x4b/0x1fd
+[    5.557530]  entry_SYSENTER_compat_after_hwframe+0x65/0x77
+[    5.557536] RIP: 0023:0xed16d549
+[    5.565749] elants_i2c i2c-ELAN0001:00: software reset failed: -121
+[    5.574544] RSP: 002b:00000000ff86cb8c EFLAGS: 00200206 ORIG_RAX: 000000000000015e
+[    5.574554] Modules linked in: cros_usbpd_notify industrialio snd_timer coreboot_table
+[    5.581315] elants_i2c i2c-ELAN0001:00: elants_i2c_send failed (77 77 77 77): -121
+[    5.588958] CR2: 0000000000200286
+[    5.591694] elants_i2c i2c-ELAN0001:00: software reset failed: -121
+[    5.595584] ---[ end trace 12399734e348c13f ]---
+[    5.601023] RIP: 0010:string_nocheck+0x19/0x3d
+[    5.605583] elants_i2c i2c-ELAN0001:00: elants_i2c_send failed (4d 61 69 6e): -121
+[    5.609156] RSP: 0018:ffffad38c03e7a60 EFLAGS: 00210293
+[    5.609172] Kernel panic - not syncing: Fatal exception
+",
+    );
+    let kinds: Vec<ReportKind> = a.reports.iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        [ReportKind::Oops, ReportKind::Panic],
+        "{:?}",
+        a.reports
+    );
+    assert!(a.reports[0].ended);
+}
+
+#[test]
+fn a_harness_dmesg_listing_is_not_a_second_oops() {
+    // logspec-oops-x86_64-2 (kernelci LAVA): the test harness runs `dmesg -x --level=alert`
+    // after the oops; its `kern  :alert : ` lines are a copy.
+    let a = lines(
+        "copy.log",
+        "\
+[    5.800000] BUG: kernel NULL pointer dereference, address: 00000000000002fc
+[    5.800001] #PF: supervisor read access in kernel mode
+[    5.800002] Oops: 0000 [#1] PREEMPT SMP NOPTI
+[    5.800003] CPU: 1 PID: 154 Comm: udevd Not tainted 6.1.0 #1
+[    5.800004] RIP: 0010:cros_ec_check_features+0x7/0x110
+[    5.894582] ---[ end trace 4cdc93594ee70233 ]---
++ KERNELCI_LAVA=y /bin/sh /opt/kernelci/dmesg.sh
+kern  :alert : BUG: kernel NULL pointer dereference, address: 00000000000002fc
+kern  :alert : #PF: supervisor read access in kernel mode
+kern  :alert : #PF: error_code(0x0000) - not-present page
+",
+    );
+    assert_eq!(a.reports.len(), 1, "{:?}", a.reports);
+    // A `dmesg -x` file on its own is the kernel's log: its reports count.
+    let alone = lines(
+        "dmesg-x.log",
+        "\
+kern  :alert : BUG: kernel NULL pointer dereference, address: 00000000000002fc
+kern  :alert : #PF: supervisor read access in kernel mode
+kern  :alert : Oops: 0000 [#1] PREEMPT SMP NOPTI
+",
+    );
+    assert_eq!(alone.reports.len(), 1);
+    assert_eq!(alone.reports[0].kind, ReportKind::Oops);
+}
+
+#[test]
+fn kmemleak_bookkeeping_dump_is_not_a_report() {
+    // logspec-oops-i386-1 (kernelci, 5.10 i386): kmemleak_warn() prints a stack and disables
+    // kmemleak; not a crash, not a register dump.
+    let a = lines(
+        "kmemleak.log",
+        "\
+[    1.634570] kmemleak: Cannot insert 0xf6800000 into the object search tree (overlaps existing)
+[    1.634887] CPU: 2 PID: 1 Comm: swapper/0 Not tainted 5.10.234-rc1 #1
+[    1.635082] Hardware name: Google Shuboz/Shuboz, BIOS Google_Shuboz.13434.780.2022_10_13_1418 09/12/2022
+[    1.635366] Call Trace:
+[    1.635449]  ? show_stack+0x35/0x3b
+[    1.635548]  dump_stack+0x6d/0x8b
+[    1.635548]  create_object.isra.0.cold+0x10/0x74
+[    1.635548]  kmemleak_alloc+0x1f/0x30
+[    1.635548] kmemleak: Kernel memory leak detector disabled
+",
+    );
+    assert!(a.reports.is_empty(), "{:?}", a.reports);
+}

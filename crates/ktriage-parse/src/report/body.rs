@@ -2,7 +2,9 @@
 
 use super::headline::MCE_CPU_RE;
 use super::registers::looks_like_register_line;
-use super::trace::{context_marker, is_register_name, looks_like_frame, ARM_FRAME_RE, FRAME_RE};
+use super::trace::{
+    context_marker, is_register_name, looks_like_frame, ARM_BARE_FRAME_RE, ARM_FRAME_RE, FRAME_RE,
+};
 use super::{hex_norm, parse_location, ReportBuilder, LOC_RE};
 use crate::decode;
 use crate::model::decoded::{OopsLine, ProcessorState};
@@ -65,6 +67,11 @@ type Handler = fn(&mut ReportBuilder, &str) -> Flow;
 const SECTION_LINES: &[(&str, Handler)] = &[
     ("CPU: ", |b, t| {
         b.parse_cpu_line(t);
+        // Cut by a hard wrap before its command (`CPU: 1 PID: 1` / `88243 Comm: X`): the
+        // next line may finish it.
+        if !t.contains("Comm: ") && t.contains(" PID: ") {
+            b.cut_cpu_line = Some(t.to_string());
+        }
         Flow::Next
     }),
     ("Call Trace:", |b, _| {
@@ -99,18 +106,33 @@ const SECTION_LINES: &[(&str, Handler)] = &[
         b.report.hardware = Some(name.to_string());
         Flow::Done
     }),
+    // s390 prints the last branch's source after the trace; it is not a caller.
+    ("Last Breaking-Event-Address:", |b, _| {
+        b.trace_over = true;
+        Flow::Done
+    }),
     ("Modules linked in:", |b, t| {
         b.parse_modules(&t[18..]);
         Flow::Done
     }),
-    ("<", |b, t| match context_marker(t) {
-        Some(ctx) => {
-            b.saw_context_markers = true;
-            b.context = ctx;
-            b.in_trace = true;
-            Flow::Done
+    // A context marker alone (`<IRQ>`) or, before 4.x, inline in front of the first frame of
+    // its part of the stack (`<NMI>  [<ffffffff810eb800>] ? watchdog_overflow_callback+0x60/0xd0`,
+    // `<<EOE>>  [<...>] account_idle_ticks+0x90/0xa0`).
+    ("<", |b, t| {
+        let (marker, rest) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
+        match context_marker(marker) {
+            Some(ctx) => {
+                b.saw_context_markers = true;
+                b.context = ctx;
+                b.in_trace = true;
+                let rest = rest.trim_start();
+                if !rest.is_empty() {
+                    b.parse_body(rest);
+                }
+                Flow::Done
+            }
+            None => Flow::Next,
         }
-        None => Flow::Next,
     }),
     ("PC is at ", |b, t| {
         b.report.ip = parse_location(t[9..].trim());
@@ -266,9 +288,27 @@ const IP_LINES: &[(&str, Handler)] = &[
     ("NIP:", ppc_ip),
     ("NIP [", ppc_ip),
     ("MSR:", ppc_ip),
-    ("Krnl PSW", |b, _| {
+    // s390: `Krnl PSW : 0704f00180000000 000003ff8086d03a (will_oops_init+0x3a/0x1000 [will_oops])`.
+    ("Krnl PSW", |b, t| {
         b.vote(Arch::S390);
-        Flow::Next
+        let Some((_, rest)) = t.split_once(':') else {
+            return Flow::Done;
+        };
+        let mut words = rest.split_whitespace();
+        if let (Some(mask), Some(addr)) = (words.next(), words.next()) {
+            b.report
+                .registers
+                .insert("psw".into(), format!("{mask} {addr}"));
+            let inner = rest
+                .split_once('(')
+                .and_then(|(_, r)| r.rsplit_once(')'))
+                .map(|(l, _)| l);
+            if let Some(mut loc) = inner.and_then(parse_location) {
+                loc.address = Some(hex_norm(addr));
+                b.report.ip = Some(loc);
+            }
+        }
+        Flow::Done
     }),
     ("Flags: ", |b, t| {
         if t.contains("ISA ") {
@@ -313,6 +353,13 @@ fn dispatch(table: &[(&str, Handler)], b: &mut ReportBuilder, t: &str) -> Flow {
 impl ReportBuilder {
     /// Parses one body line (prefix stripped and trimmed).
     pub(super) fn parse_body(&mut self, t: &str) {
+        if let Some(head) = self.cut_cpu_line.take() {
+            if t.contains("Comm: ") && !t.starts_with("CPU: ") {
+                // The rest of a CPU line cut mid-token: rejoin without a blank.
+                self.parse_cpu_line(&format!("{head}{t}"));
+                return;
+            }
+        }
         if t.is_empty() || dispatch(SECTION_LINES, self, t) == Flow::Done {
             return;
         }
@@ -361,6 +408,9 @@ impl ReportBuilder {
     /// A call-trace line (arm32 `f from g` pairs, or any `func+off/size` form): true when it
     /// was one.
     fn parse_frame_line(&mut self, t: &str) -> bool {
+        if self.trace_over {
+            return looks_like_frame(t) || t.starts_with("[<");
+        }
         if let Some(cap) = ARM_FRAME_RE.captures(t) {
             self.vote(Arch::Arm);
             self.in_trace = true;
@@ -388,6 +438,33 @@ impl ReportBuilder {
         }
         if !looks_like_frame(t) {
             return false;
+        }
+        if let Some(cap) = ARM_BARE_FRAME_RE.captures(t) {
+            // Each line names the callee and its caller with the return offset; the callee
+            // is the previous line's caller, except on the first line.
+            self.vote(Arch::Arm);
+            self.in_trace = true;
+            if self.trace_frames == 0 {
+                self.push_frame(Frame {
+                    function: cap[1].to_string(),
+                    offset: None,
+                    size: None,
+                    module: None,
+                    address: None,
+                    reliable: true,
+                    context: self.context,
+                });
+            }
+            self.push_frame(Frame {
+                function: cap[2].to_string(),
+                offset: Some(cap[3].to_string()),
+                size: Some(cap[4].to_string()),
+                module: cap.get(5).map(|m| m.as_str().to_string()),
+                address: None,
+                reliable: true,
+                context: self.context,
+            });
+            return true;
         }
         let Some(cap) = FRAME_RE.captures(t) else {
             return false;
@@ -508,7 +585,7 @@ pub fn is_body_line(t: &str) -> bool {
     if b[0] == b'?' {
         return true;
     }
-    if looks_like_frame(t) && FRAME_RE.is_match(t) {
+    if looks_like_frame(t) && (FRAME_RE.is_match(t) || ARM_BARE_FRAME_RE.is_match(t)) {
         return true;
     }
     let first = t.split_whitespace().next().unwrap_or("");

@@ -60,6 +60,11 @@ pub struct ReportBuilder {
     /// The first line carried a printk timestamp or came from the kernel's syslog ident or
     /// journal transport.
     kernel_stamped: bool,
+    /// A `CPU: N PID: N` line that ended before `Comm:` (a hard wrap), kept for the next line.
+    cut_cpu_line: Option<String>,
+    /// The trace is over (s390 `Last Breaking-Event-Address:`): later frame-shaped lines are
+    /// not callers.
+    trace_over: bool,
 }
 
 impl ReportBuilder {
@@ -116,6 +121,8 @@ impl ReportBuilder {
             arch_votes: [0; 7],
             kernel_stamped: rec.uptime.is_some() || rec.origin.0 == Origin::Kernel,
             lower_case_trace: false,
+            cut_cpu_line: None,
+            trace_over: false,
         };
         b.feed_line(rec);
         b.parse_headline(rec.text.trim());
@@ -142,7 +149,11 @@ impl ReportBuilder {
             // `EIP: [<c04ac80f>] func+0x4d/0xab SS:ESP 0068:d6959e28`, `RIP  [<ffffffff..>] func`.
             let closing_ip =
                 (t.starts_with("EIP: [<") && t.contains("SS:ESP")) || t.starts_with("RIP  [<");
-            n <= 3 && (self.report.frames.is_empty() || closing_ip)
+            // The user-mode registers x86 prints after a trace that entered by a system call
+            // (`RIP: 0033:0x7f..`, `RIP: 0023:0xf1908549`): never a report of their own.
+            let user_regs = !self.report.frames.is_empty()
+                && (t.starts_with("RIP: 0033:") || t.starts_with("RIP: 0023:"));
+            n <= 3 && (self.report.frames.is_empty() || closing_ip || user_regs)
         }
     }
 
@@ -210,6 +221,16 @@ impl ReportBuilder {
             return is_sanitizer_body(t);
         }
         false
+    }
+
+    /// Adds a record that says what the report really is (see `Role::Refine`): the report
+    /// takes `kind`, its severity and this line as its headline.
+    pub fn refine(&mut self, kind: ReportKind, rec: &Record) {
+        self.feed_line(rec);
+        self.report.kind = kind;
+        self.report.severity = kind.severity();
+        self.report.headline = rec.text.trim().to_string();
+        self.parse_headline(rec.text.trim());
     }
 
     /// Adds a record to the report and parses what it says.

@@ -12,11 +12,14 @@
 //! * `** replaying previous printk message`: the first copy of a cut line starts nothing.
 //! * Records of another printk caller (`[T123]`/`[C1]`) than the open report's are set aside
 //!   unless they start or continue a report.
-//! * An end marker (`---[ end trace`) is fed to the open report and closes it; it may still
+//! * An end marker (`---[ end trace`) is fed to the open report (or to one set aside by a few
+//!   stray lines) and closes it; it may still
 //!   take the x86 register block printed right after (see [`ReportBuilder::resumable_by`]).
 //! * A start marker closes what is open and opens a report of its kind.
 //! * A continue/part marker continues an open report of a listed kind (continue: only in its
 //!   header), otherwise starts one.
+//! * A refine marker (`Watchdog detected hard LOCKUP` under a 3.x watchdog `WARNING:`) gives
+//!   an open report of a listed kind, still in its header, its real kind; otherwise starts one.
 //! * An orphan marker (a register or CPU line) continues the open report if it accepts it,
 //!   resumes a cooling one, or opens a `register_dump` (dropped when it follows a quiet dump).
 //! * Any other record continues the open report if it accepts it; otherwise the open report
@@ -110,7 +113,10 @@ impl Segmenter {
             if oc != rc
                 && !matches!(
                     role,
-                    Some(Role::Start(_)) | Some(Role::ContinueOr(..)) | Some(Role::Part(..))
+                    Some(Role::Start(_))
+                        | Some(Role::ContinueOr(..))
+                        | Some(Role::Part(..))
+                        | Some(Role::Refine(..))
                 )
             {
                 return;
@@ -118,6 +124,15 @@ impl Segmenter {
         }
         match role {
             Some(Role::End) => {
+                // An end marker a few stray lines after the report stopped still ends it.
+                if self.open.is_none()
+                    && self
+                        .cooling
+                        .as_ref()
+                        .is_some_and(|(b, n)| *n <= COOLING_RECORDS && !b.is_closed())
+                {
+                    self.open = self.cooling.take().map(|(b, _)| b);
+                }
                 if let Some(mut b) = self.open.take() {
                     b.feed(rec);
                     b.close();
@@ -141,6 +156,19 @@ impl Segmenter {
                 } else {
                     self.close(out);
                     self.open(kind, rec, path, boot, out);
+                }
+            }
+            Some(Role::Refine(kinds, kind)) => {
+                let refine = self
+                    .open
+                    .as_ref()
+                    .is_some_and(|b| kinds.contains(&b.kind()) && b.in_header() && !b.is_closed());
+                match self.open.as_mut() {
+                    Some(b) if refine => b.refine(kind, rec),
+                    _ => {
+                        self.close(out);
+                        self.open(kind, rec, path, boot, out);
+                    }
                 }
             }
             Some(Role::Orphan) => {

@@ -10,13 +10,20 @@ use std::sync::LazyLock;
 // A call-trace frame: optional addresses, optional `?`, name+off/size, optional [module].
 re!(
     FRAME_RE,
-    r"^\s*(?:\[<?(?:0x)?([0-9a-fA-F]+)>?\]\s*){0,2}(\?\s+)?([A-Za-z0-9_.$<>:\-]+?)\+(0x[0-9a-fA-F]+)(?:/(0x[0-9a-fA-F]+))?(?:\s+\[([A-Za-z0-9_\-]+)(?:\]|\s|$))?(\s+\(unreliable\))?"
+    r"^\s*\(?(?:\[<?(?:0x)?([0-9a-fA-F]+)>?\]\s*){0,2}(\?\s+)?([A-Za-z0-9_.$<>:\-]+?)\+(0x[0-9a-fA-F]+)(?:/(0x[0-9a-fA-F]+))?(?:\s+\[([A-Za-z0-9_\-]+)(?:\]|\s|$))?(\s+\(unreliable\))?"
 );
 
 // arm32: [<c0c3ac54>] (rpmsg_sock_release) from [<c0543c30>] (sock_release+0x20/0x98)
 re!(
     ARM_FRAME_RE,
     r"^\s*\[<([0-9a-f]+)>\]\s+\(([A-Za-z0-9_.$]+)(?:\+(0x[0-9a-f]+)/(0x[0-9a-f]+))?(?:\s+\[([A-Za-z0-9_\-]+)\])?\)\s+from\s+\[<([0-9a-f]+)>\]\s+\(([A-Za-z0-9_.$]+)(?:\+(0x[0-9a-f]+)/(0x[0-9a-f]+))?(?:\s+\[([A-Za-z0-9_\-]+)\])?\)"
+);
+
+// arm32 since 5.x (no addresses unless CONFIG_ARM_UNWIND prints them):
+// `unwind_backtrace from show_stack+0x10/0x14`, `mount_root_generic from prepare_namespace+0x1f8/0x248`.
+re!(
+    ARM_BARE_FRAME_RE,
+    r"^\s*([A-Za-z0-9_.$]+) from ([A-Za-z0-9_.$]+)\+(0x[0-9a-f]+)/(0x[0-9a-f]+)(?:\s+\[([A-Za-z0-9_\-]+)\])?\s*$"
 );
 
 impl ReportBuilder {
@@ -90,7 +97,9 @@ pub fn infer_contexts(frames: &mut [Frame]) {
 pub(super) fn context_marker(t: &str) -> Option<FrameContext> {
     Some(match t {
         "<IRQ>" => FrameContext::Irq,
-        "</IRQ>" | "<TASK>" | "</TASK>" | "<EOI>" | "</NMI>" | "<EOE>" => FrameContext::Task,
+        "</IRQ>" | "<TASK>" | "</TASK>" | "<EOI>" | "</NMI>" | "<EOE>" | "<<EOE>>" => {
+            FrameContext::Task
+        }
         "<NMI>" => FrameContext::Nmi,
         "<SOFTIRQ>" => FrameContext::Softirq,
         "</SOFTIRQ>" => FrameContext::Irq,
