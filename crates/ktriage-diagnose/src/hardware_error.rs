@@ -30,6 +30,47 @@ struct Item {
     primary: bool,
     text: String,
     ev: Evidence,
+    /// What a decoded machine-check record says: (in memory, uncorrected), when decoded.
+    mce: Option<(bool, bool)>,
+    /// The memory module the kernel named.
+    dimm: Option<String>,
+}
+
+/// `CPU 3 bank 6: corrected L2 instruction-fetch cache error (MCi_STATUS cc59...: VAL OVER
+/// MISCV ADDRV), ADDR 0x143200200, DIMM ...`.
+fn mce_text(r: &Report, m: &decoded::MceRecord) -> String {
+    let mut t = String::new();
+    if let Some(c) = r.cpu {
+        t.push_str(&format!("CPU {c} "));
+    }
+    if let Some(b) = m.bank {
+        t.push_str(&format!("bank {b}: "));
+    }
+    if let Some(s) = &m.status {
+        let how = match (s.uncorrected, s.context_corrupt) {
+            (true, true) => "uncorrected, processor context corrupt,",
+            (true, false) => "uncorrected",
+            _ => "corrected",
+        };
+        t.push_str(&format!(
+            "{how} {} (MCi_STATUS {}: {}{})",
+            s.class,
+            s.value,
+            s.flags.join(" "),
+            if s.overflow {
+                "; earlier errors were lost"
+            } else {
+                ""
+            }
+        ));
+    }
+    if let Some(a) = &m.addr {
+        t.push_str(&format!(", ADDR {a}"));
+    }
+    if let Some(d) = &m.dimm {
+        t.push_str(&format!(", DIMM {d}"));
+    }
+    t
 }
 
 fn sensor_in(s: &SelRecord, list: &[&str]) -> bool {
@@ -72,16 +113,30 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
                 format!("SEL {} {name} `{}`", s.record_id, s.description)
             },
             ev: util::ev_sel(s),
+            mce: None,
+            dimm: None,
         });
     }
     for (k, r) in a.reports.iter().enumerate() {
         if r.kind == ReportKind::HardwareError {
+            let m = r.decoded.mce.as_ref();
+            let text = match m.filter(|m| m.status.is_some() || m.dimm.is_some()) {
+                Some(m) => format!("{} ({})", mce_text(r, m), util::at_report(r)),
+                None => format!("{} ({})", r.title, util::at_report(r)),
+            };
             items.push(Item {
                 node: Node::Report(k),
                 at: cx.clock.epoch_of(&r.time),
                 primary: true,
-                text: format!("{} ({})", r.title, util::at_report(r)),
+                text,
                 ev: util::ev_report(r),
+                mce: m.and_then(|m| m.status.as_ref()).map(|s| {
+                    (
+                        s.memory || m.is_some_and(|m| m.dimm.is_some()),
+                        s.uncorrected,
+                    )
+                }),
+                dimm: m.and_then(|m| m.dimm.clone()),
             });
         }
     }
@@ -93,6 +148,8 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
                 primary: true,
                 text: format!("`{}` ({})", e.text, util::at_event(e)),
                 ev: util::ev_event(e),
+                mce: None,
+                dimm: None,
             });
         }
     }
@@ -132,15 +189,26 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             .filter(|i| !i.text.is_empty())
             .map(|i| i.text.clone())
             .collect();
-        let memory = texts
-            .iter()
-            .any(|t| t.contains("Memory") || t.contains("EDAC") || t.contains("memory"));
-        let fatal = texts.iter().any(|t| {
-            t.contains("Non-recoverable")
-                || t.contains("Uncorrect")
-                || t.contains("Fatal")
-                || t.contains("UE")
-        });
+        // Decoded records say it; SEL records and loose lines by their words.
+        let undecoded = |i: &&Item| i.mce.is_none() && !i.text.is_empty();
+        let memory = cl.iter().any(|i| i.mce.is_some_and(|(m, _)| m))
+            || cl.iter().filter(undecoded).any(|i| {
+                let t = &i.text;
+                t.contains("Memory") || t.contains("EDAC") || t.contains("memory")
+            });
+        let fatal = cl.iter().any(|i| i.mce.is_some_and(|(_, uc)| uc))
+            || cl.iter().filter(undecoded).any(|i| {
+                let t = &i.text;
+                t.contains("Non-recoverable")
+                    || t.contains("Uncorrect")
+                    || t.contains("Fatal")
+                    || t.contains("UE")
+            });
+        let dimms: Vec<&str> = {
+            let mut d: Vec<&str> = cl.iter().filter_map(|i| i.dimm.as_deref()).collect();
+            d.dedup();
+            d
+        };
         let what = match (memory, fatal) {
             (true, true) => "an uncorrectable memory error",
             (true, false) => "a memory error",
@@ -153,8 +221,10 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         let msg = format!(
             "The hardware reported {what}{when}: {}. {}",
             texts.join("; "),
-            if memory {
+            if memory && fatal {
                 "An uncorrectable memory error can stop the machine outright or hold CPUs in firmware (MCE/SDEI/SMM handling), which the kernel sees as lockups and CPUs that stop answering IPIs."
+            } else if memory {
+                "A corrected memory error does not stop the machine by itself, but a module that keeps correcting errors often goes on to an uncorrectable one, and firmware error handling (SMM/SDEI) can stall CPUs for a moment each time."
             } else {
                 "Hardware faults can stop the machine without any kernel message."
             }
@@ -168,7 +238,12 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         for i in &cl {
             c.finding.evidence.push(i.ev.clone());
         }
-        if memory {
+        if !dimms.is_empty() {
+            c.finding.advice.push(format!(
+                "The kernel named the memory module: {}. Check its corrected-error count (`ras-mc-ctl --error-count`, `edac-util -v`); replace it if errors repeat or any is uncorrected, and map the name to a slot with `ras-mc-ctl --print-labels` or `dmidecode -t memory`.",
+                dimms.join(", ")
+            ));
+        } else if memory {
             c.finding.advice.push(
                 "Identify the failing DIMM: `ipmitool sel get ID` for each record (the event data names the slot on many BMCs), the BMC web UI / vendor tool, and `ras-mc-ctl --errors` or `edac-util -v` on the host; replace the memory module and check its neighbours' corrected-error counts."
                     .to_string(),
@@ -196,4 +271,67 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testutil::{analyze_bytes, Options};
+
+    /// ar-edac-hwerror-x86_64-2 (grondo/edac-utils#10, a Sandy Bridge server's `dmesg -T`).
+    const SBRIDGE_CE: &str = "\
+[Mon Jan 27 19:27:15 2020] mce: [Hardware Error]: Machine check events logged
+[Mon Jan 27 19:27:15 2020] EDAC sbridge MC0: HANDLING MCE MEMORY ERROR
+[Mon Jan 27 19:27:15 2020] EDAC sbridge MC0: CPU 0: Machine Check Event: 0 Bank 5: 8c00004000010092
+[Mon Jan 27 19:27:15 2020] EDAC sbridge MC0: TSC 0
+[Mon Jan 27 19:27:15 2020] EDAC sbridge MC0: ADDR 849923380
+[Mon Jan 27 19:27:15 2020] EDAC sbridge MC0: MISC 42525286
+[Mon Jan 27 19:27:15 2020] EDAC sbridge MC0: PROCESSOR 0:206d7 TIME 1580149818 SOCKET 0 APIC 0
+[Mon Jan 27 19:27:15 2020] EDAC MC0: 1 CE memory read error on CPU_SrcID#0_Ha#0_Chan#2_DIMM#0 (channel:2 slot:0 page:0x849923 offset:0x380 grain:32 syndrome:0x0 -  area:DRAM err_code:0001:0092 socket:0 ha:0 channel_mask:4 rank:0)
+";
+
+    #[test]
+    fn corrected_memory_error_is_decoded_with_its_dimm() {
+        let a = analyze_bytes("sbridge.txt", SBRIDGE_CE.as_bytes(), Options::default());
+        let r = a
+            .reports
+            .iter()
+            .find(|r| r.decoded.mce.as_ref().is_some_and(|m| m.status.is_some()))
+            .expect("a decoded machine-check record");
+        let m = r.decoded.mce.as_ref().unwrap();
+        assert_eq!((r.cpu, m.bank), (Some(0), Some(5)));
+        assert_eq!(m.addr.as_deref(), Some("0x849923380"));
+        assert_eq!(m.misc.as_deref(), Some("0x42525286"));
+        let s = m.status.as_ref().unwrap();
+        assert!(!s.uncorrected && s.memory);
+        let f = crate::util::finding(&a, super::RULE).expect("hardware-error finding");
+        assert_eq!(f.severity, crate::model::Severity::Warning);
+        assert!(
+            f.message.contains("corrected memory controller read error"),
+            "{}",
+            f.message
+        );
+        // Never called uncorrectable when the record says corrected.
+        assert!(!f.message.contains("An uncorrectable"), "{}", f.message);
+        assert!(f
+            .advice
+            .iter()
+            .any(|s| s.contains("CPU_SrcID#0_Ha#0_Chan#2_DIMM#0")));
+    }
+
+    #[test]
+    fn uncorrected_legacy_record_is_critical() {
+        // abrt test data (abrt-hwerror-x86_64-1): the 2.6 console form.
+        let log = "\
+CPU 0: Machine Check Exception: 0000000000000007
+Bank 3: b40000000000083b at 000000fdfc000cfc
+Kernel panic - not syncing: Unable to continue
+";
+        let a = analyze_bytes("mce.txt", log.as_bytes(), Options::default());
+        let m = a.reports[0].decoded.mce.as_ref().expect("mce record");
+        assert_eq!(m.bank, Some(3));
+        assert_eq!(m.addr.as_deref(), Some("0xfdfc000cfc"));
+        assert!(m.status.as_ref().unwrap().uncorrected);
+        let f = crate::util::finding(&a, super::RULE).expect("hardware-error finding");
+        assert_eq!(f.severity, crate::model::Severity::Critical);
+    }
 }

@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bad_pointer;
 pub mod clock;
 pub mod csd_lock_wait;
 pub mod dracut;
@@ -25,6 +26,7 @@ pub mod nested_oops;
 pub mod null_deref;
 pub mod panic_link;
 pub mod probe_failure;
+pub mod rcu_stall_cpu;
 pub mod start_job;
 pub mod util;
 
@@ -143,7 +145,9 @@ pub fn diagnose(analysis: &mut Analysis, opts: &Options) {
         csd_lock_wait::run,
         panic_link::run,
         null_deref::run,
+        bad_pointer::run,
         probe_failure::run,
+        rcu_stall_cpu::run,
         start_job::run,
         dracut::run,
         hardware_error::run,

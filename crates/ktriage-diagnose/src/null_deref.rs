@@ -21,8 +21,14 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         ) {
             continue;
         }
-        let Some(addr) = r.fault_address.as_deref().and_then(util::hex) else {
+        let Some(raw) = r.fault_address.as_deref().and_then(util::hex) else {
             continue;
+        };
+        // KASAN's shadow check faults on the shadow of the address: the shadow of the NULL
+        // page stands for the access near NULL.
+        let addr = match &r.decoded.fault_address {
+            Some(c) if c.name == "KASAN shadow of the NULL page" => c.offset.unwrap_or(0),
+            _ => raw,
         };
         if addr >= PAGE {
             continue;

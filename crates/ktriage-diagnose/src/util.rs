@@ -193,6 +193,12 @@ pub fn boots_with_event(a: &Analysis, kind: EventKind) -> Vec<usize> {
     boots
 }
 
+/// The first finding of `rule`, in any incident (for rule tests).
+#[cfg(test)]
+pub fn finding<'a>(a: &'a Analysis, rule: &str) -> Option<&'a Finding> {
+    a.findings().find(|f| f.rule == rule)
+}
+
 /// Whether any incident carries a finding of `rule` (for rule tests).
 #[cfg(test)]
 pub fn fired(a: &Analysis, rule: &str) -> bool {

@@ -283,6 +283,30 @@ pub struct RcuStallInfo {
     /// Scheduling-clock ticks this grace period of the first stalled CPU.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticks_this_gp: Option<u64>,
+    /// Each stalled CPU's line (`3-...0: (0 ticks this GP) idle=... fqs=0`), decoded.
+    pub cpus: Vec<RcuStalledCpu>,
+}
+
+/// One stalled CPU's line of an RCU stall warning, as `Documentation/RCU/stallwarn.rst`
+/// describes its fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct RcuStalledCpu {
+    /// The CPU.
+    pub cpu: u32,
+    /// The four state characters as printed (`...0`, `O..!`).
+    pub flags: String,
+    /// Scheduling-clock interrupts the CPU took during the stalled grace period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticks_this_gp: Option<u64>,
+    /// Grace periods RCU's irq_work probe has waited on this CPU (the fourth character as a
+    /// digit): it was queued and has not run, so the CPU is not taking interrupts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub irq_work_pending_gps: Option<u8>,
+    /// `O`: the CPU is offline.
+    pub offline: bool,
+    /// What the line says about the CPU, when it says something.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meaning: Option<String>,
 }
 
 /// The `Oops: 0002 [#1] SMP PTI` line.
@@ -294,6 +318,69 @@ pub struct OopsLine {
     pub count: Option<u32>,
     /// Build flags after the counter (`SMP PTI`).
     pub flags: String,
+}
+
+/// What a fault address is, when it is a value the kernel or the hardware gives a meaning
+/// (`include/linux/poison.h`, `ZERO_SIZE_PTR`, `ERR_PTR()`, the x86-64 canonical hole).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct AddressClass {
+    /// The value's name (`LIST_POISON1`, `POISON_FREE`, `ERR_PTR`, `non-canonical`...).
+    pub name: &'static str,
+    /// What it means for the bug.
+    pub meaning: String,
+    /// Bytes past the named value (a member offset), when not zero.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    /// The error an `ERR_PTR` carries (`ENOMEM`), when it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errno: Option<String>,
+}
+
+/// An x86 machine-check bank status register (`MCi_STATUS`), decoded as the Intel SDM
+/// (vol. 3B, "Machine-Check Architecture") and the AMD APM lay it out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct MceStatus {
+    /// The register as printed (hex).
+    pub value: String,
+    /// Names of the set architectural flag bits (`VAL`, `OVER`, `UC`, `EN`, `MISCV`, `ADDRV`,
+    /// `PCC`, `S`, `AR`).
+    pub flags: Vec<&'static str>,
+    /// Bit 61: the error was not corrected.
+    pub uncorrected: bool,
+    /// Bit 57: the processor context is corrupt (the interrupted code cannot go on).
+    pub context_corrupt: bool,
+    /// Bit 62: an earlier error was lost.
+    pub overflow: bool,
+    /// MCA error code (bits 15-0), hex.
+    pub mcacod: String,
+    /// Model-specific error code (bits 31-16), hex.
+    pub mscod: String,
+    /// What the MCA error code says (`memory controller read error`, `L2 data-read cache
+    /// error`...).
+    pub class: String,
+    /// The error is in memory (a memory-controller error code).
+    pub memory: bool,
+}
+
+/// One machine-check record: the bank, its status and the address the kernel printed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct MceRecord {
+    /// The bank (`Bank 6:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank: Option<u32>,
+    /// `MCi_STATUS`, decoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<MceStatus>,
+    /// `MCi_ADDR` (hex), when printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addr: Option<String>,
+    /// `MCi_MISC` (hex), when printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub misc: Option<String>,
+    /// The memory module the kernel (EDAC, GHES) named (`CPU_SrcID#0_Ha#0_Chan#2_DIMM#0`,
+    /// `DIMM_A1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dimm: Option<String>,
 }
 
 /// Everything decoded from a report's registers and headers.
@@ -326,4 +413,10 @@ pub struct Decoded {
     /// Oops counter and flags (`[#1] SMP PREEMPT`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oops: Option<OopsLine>,
+    /// What the fault address is (a poison value, an error pointer, the NULL page...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault_address: Option<AddressClass>,
+    /// Machine-check record (bank, `MCi_STATUS` decoded, address, DIMM).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mce: Option<MceRecord>,
 }

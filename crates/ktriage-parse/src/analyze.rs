@@ -250,6 +250,20 @@ impl Analyzer {
             );
         }
         inherit_boot_arch(&mut self.analysis.reports[first_report..]);
+        for r in &mut self.analysis.reports[first_report..] {
+            r.decoded.fault_address = r
+                .fault_address
+                .as_deref()
+                .and_then(crate::decode::parse_hex)
+                .and_then(|a| {
+                    let kasan = r
+                        .decoded
+                        .oops
+                        .as_ref()
+                        .is_some_and(|o| o.flags.contains("KASAN"));
+                    crate::decode::classify_address(a, r.arch, kasan)
+                });
+        }
         let prefixes = style::NAMES
             .iter()
             .filter(|(bit, _)| framer.styles_seen & bit != 0)

@@ -3,8 +3,10 @@
 //! Every function here is pure, total (never panics) and table driven: the knowledge lives in
 //! the `const` tables below, each citing the kernel source it was taken from.
 
-use crate::model::decoded::{Cpsr, Eflags, Esr, Fsr, PageFault, Pstate};
-use crate::model::{Errno, Taint, TaintFlag};
+use crate::model::decoded::{
+    AddressClass, Cpsr, Eflags, Esr, Fsr, MceStatus, PageFault, Pstate, RcuStalledCpu,
+};
+use crate::model::{Arch, Errno, Taint, TaintFlag};
 
 // ---------------------------------------------------------------------------------------------
 // Hex helper
@@ -1088,6 +1090,306 @@ pub fn decode_x86_pf_error(code: u64) -> PageFault {
     }
 }
 
+/// A named address value: `value` (64-bit form), `value32` (32-bit form, 0 when none), how
+/// far past it an access still means it (a member offset), name and meaning.
+struct NamedAddress {
+    value: u64,
+    value32: u64,
+    reach: u64,
+    name: &'static str,
+    meaning: &'static str,
+}
+
+/// Values from `include/linux/poison.h` and the slab allocators (64-bit with the x86-64/arm64
+/// `POISON_POINTER_DELTA` of 0xdead000000000000).
+const NAMED_ADDRESSES: &[NamedAddress] = &[
+    NamedAddress {
+        value: 0xdead000000000100,
+        value32: 0x0010_0100,
+        reach: 0x22,
+        name: "LIST_POISON1",
+        meaning: "list_del() poison of ->next: a list entry was used after it was deleted from its list (use after free or a missing list lock)",
+    },
+    NamedAddress {
+        value: 0xdead000000000122,
+        value32: 0x0020_0200,
+        reach: 0xde,
+        name: "LIST_POISON2",
+        meaning: "list_del() poison of ->prev: a list entry was used after it was deleted from its list (use after free or a missing list lock)",
+    },
+    NamedAddress {
+        value: 0xdead000000000000,
+        value32: 0,
+        reach: 0x10000,
+        name: "POISON_POINTER_DELTA",
+        meaning: "a poison pointer (0xdead000000000000 plus a small value: list, hlist or timer poison): an object was used after the kernel poisoned its links",
+    },
+    NamedAddress {
+        value: 0x6b6b6b6b6b6b6b6b,
+        value32: 0x6b6b_6b6b,
+        reach: 0x1000,
+        name: "POISON_FREE",
+        meaning: "slab free poison (0x6b): the pointer was read from a freed object, a use after free",
+    },
+    NamedAddress {
+        value: 0x5a5a5a5a5a5a5a5a,
+        value32: 0x5a5a_5a5a,
+        reach: 0x1000,
+        name: "POISON_INUSE",
+        meaning: "slab allocation poison (0x5a): the pointer was read from an object that was allocated but never initialised",
+    },
+    NamedAddress {
+        value: 0xcccccccccccccccc,
+        value32: 0xcccc_cccc,
+        reach: 0x1000,
+        name: "SLUB_RED_ACTIVE",
+        meaning: "SLUB red zone (0xcc): the pointer was read from past the end of an object, an out-of-bounds read",
+    },
+    NamedAddress {
+        value: 0xbbbbbbbbbbbbbbbb,
+        value32: 0xbbbb_bbbb,
+        reach: 0x1000,
+        name: "SLUB_RED_INACTIVE",
+        meaning: "SLUB inactive red zone (0xbb): the pointer was read from a freed object's red zone",
+    },
+    NamedAddress {
+        value: 0xdead4ead,
+        value32: 0xdead_4ead,
+        reach: 0x100,
+        name: "SPINLOCK_MAGIC",
+        meaning: "a debug spinlock's magic (0xdead4ead) used as a pointer: the field read as a pointer is a spinlock, a wrong type or a stale object reused for something else",
+    },
+    NamedAddress {
+        value: 0x10,
+        value32: 0x10,
+        reach: 1,
+        name: "ZERO_SIZE_PTR",
+        meaning: "kmalloc(0) returns ZERO_SIZE_PTR (0x10): a zero-length allocation was dereferenced, or the member at offset 0x10 of a NULL struct pointer",
+    },
+];
+
+/// What a fault address is, when it is a known value: the NULL page, a poison value, an
+/// error pointer, a non-canonical x86-64 address. `kasan`: the kernel was built with KASAN
+/// (its `Oops:` line says so), whose shadow check faults on the shadow of the address, not on
+/// the address itself.
+pub fn classify_address(addr: u64, arch: Option<Arch>, kasan: bool) -> Option<AddressClass> {
+    let wide = !matches!(arch, Some(Arch::I386) | Some(Arch::Arm));
+    let class = |name, meaning: String, offset: Option<u64>| AddressClass {
+        name,
+        meaning,
+        offset,
+        errno: None,
+    };
+    for n in NAMED_ADDRESSES {
+        let v = if wide { n.value } else { n.value32 };
+        if v != 0 && addr >= v && addr - v < n.reach {
+            return Some(class(
+                n.name,
+                n.meaning.to_string(),
+                Some(addr - v).filter(|&o| o != 0),
+            ));
+        }
+    }
+    let top = if wide { u64::MAX } else { 0xffff_ffff };
+    // -1 is as often an all-ones sentinel or uninitialised value as an ERR_PTR(-EPERM).
+    if addr < top && addr > top - 4095 {
+        let code = (top - addr + 1) as i64;
+        let e = errno(code);
+        let named = e
+            .as_ref()
+            .map_or(format!("-{code}"), |e| format!("-{}", e.name));
+        return Some(AddressClass {
+            name: "ERR_PTR",
+            meaning: format!(
+                "{code} bytes below zero: an error pointer, ERR_PTR({named}), used without an IS_ERR() check, or container_of()/list_entry() applied to a NULL pointer (a member {code:#x} bytes into its struct)"
+            ),
+            offset: None,
+            errno: e.map(|e| e.name.to_string()),
+        });
+    }
+    if addr < 0x1000 {
+        let meaning = if addr == 0 {
+            "the NULL pointer itself".to_string()
+        } else {
+            format!("offset {addr:#x} from a NULL pointer: a member of a struct reached through a NULL pointer")
+        };
+        return Some(class("NULL page", meaning, Some(addr).filter(|&o| o != 0)));
+    }
+    if arch != Some(Arch::X86_64) {
+        return None;
+    }
+    let canonical = |a: u64| matches!(a >> 47, 0 | 0x1ffff);
+    if canonical(addr) {
+        return None;
+    }
+    if kasan {
+        // Generic KASAN on x86-64: shadow = (addr >> 3) + 0xdffffc0000000000.
+        const KASAN_SHADOW: u64 = 0xdffffc0000000000;
+        let real = addr.wrapping_sub(KASAN_SHADOW) << 3;
+        if real < 0x1000 {
+            return Some(class(
+                "KASAN shadow of the NULL page",
+                format!("KASAN's shadow check of an access {real:#x} bytes from NULL: a NULL pointer dereference"),
+                Some(real),
+            ));
+        }
+        if real < 0x0000_8000_0000_0000 {
+            return Some(class(
+                "KASAN shadow of a user address",
+                format!("KASAN's shadow check of address {real:#x}: a user-space address, or a small integer, used as a kernel pointer"),
+                None,
+            ));
+        }
+        if !canonical(real) {
+            return Some(class(
+                "KASAN shadow of a non-canonical address",
+                format!("KASAN's shadow check of address {real:#x}, which is not a valid address: a wild or corrupted pointer"),
+                None,
+            ));
+        }
+    }
+    Some(class(
+        "non-canonical",
+        "not a valid x86-64 address (bits 63-47 differ): a corrupted or uninitialised pointer; the CPU raises a general protection fault, not a page fault, so CR2 does not hold it".to_string(),
+        None,
+    ))
+}
+
+/// Architectural `MCi_STATUS` flag bits, high to low.
+const MCI_STATUS_FLAGS: &[(u32, &str)] = &[
+    (63, "VAL"),
+    (62, "OVER"),
+    (61, "UC"),
+    (60, "EN"),
+    (59, "MISCV"),
+    (58, "ADDRV"),
+    (57, "PCC"),
+    (56, "S"),
+    (55, "AR"),
+];
+
+/// Cache-hierarchy request types (`RRRR`).
+const MCA_REQUESTS: [&str; 9] = [
+    "generic",
+    "data-read",
+    "data-write",
+    "data-read",
+    "data-write",
+    "instruction-fetch",
+    "prefetch",
+    "eviction",
+    "snoop",
+];
+/// Memory-controller transaction types (`MMM`).
+const MCA_MEMORY_OPS: [&str; 5] = ["generic", "read", "write", "address/command", "scrubbing"];
+
+/// What an MCA error code (`MCACOD`, bits 15-0) says: (class, memory).
+fn mca_class(code: u64) -> (String, bool) {
+    let level = |ll: u64| match ll {
+        3 => "generic-level".to_string(),
+        l => format!("L{l}"),
+    };
+    let simple = match code {
+        0 => Some("no error"),
+        1 => Some("unclassified error"),
+        2 => Some("microcode ROM parity error"),
+        3 => Some("external error (BINIT# from another processor)"),
+        4 => Some("FRC error"),
+        5 => Some("internal parity error"),
+        6 => Some("SMM handler code access violation"),
+        0x400 => Some("internal timer error"),
+        0xe0b => Some("I/O error"),
+        _ => None,
+    };
+    if let Some(s) = simple {
+        return (s.to_string(), false);
+    }
+    let c = code & !(1 << 12); // bit 12: corrected-error filtering
+    if (0x400..0x800).contains(&c) {
+        return ("internal unclassified error".to_string(), false);
+    }
+    if c & 0xfff0 == 0x0010 {
+        let tt = ["instruction", "data", "generic"]
+            .get(((c >> 2) & 3) as usize)
+            .copied()
+            .unwrap_or("generic");
+        return (format!("{} {tt} TLB error", level(c & 3)), false);
+    }
+    if c & 0xff00 == 0x0100 {
+        let rrrr = ((c >> 4) & 0xf) as usize;
+        let req = MCA_REQUESTS.get(rrrr).copied().unwrap_or("generic");
+        return (format!("{} {req} cache error", level(c & 3)), false);
+    }
+    if c & 0xff80 == 0x0080 {
+        let mmm = ((c >> 4) & 7) as usize;
+        let op = MCA_MEMORY_OPS.get(mmm).copied().unwrap_or("generic");
+        return (format!("memory controller {op} error"), true);
+    }
+    if c & 0xfffc == 0x000c {
+        return (format!("{} cache error", level(c & 3)), false);
+    }
+    if c & 0xf800 == 0x0800 {
+        return ("bus or interconnect error".to_string(), false);
+    }
+    (format!("model-specific error code {code:#06x}"), false)
+}
+
+/// Decodes an x86 `MCi_STATUS` value.
+pub fn decode_mce_status(v: u64) -> MceStatus {
+    let mcacod = v & 0xffff;
+    let (class, memory) = mca_class(mcacod);
+    MceStatus {
+        value: format!("{v:016x}"),
+        flags: MCI_STATUS_FLAGS
+            .iter()
+            .filter(|(b, _)| v >> b & 1 == 1)
+            .map(|(_, n)| *n)
+            .collect(),
+        uncorrected: v >> 61 & 1 == 1,
+        context_corrupt: v >> 57 & 1 == 1,
+        overflow: v >> 62 & 1 == 1,
+        mcacod: format!("{mcacod:#06x}"),
+        mscod: format!("{:#06x}", (v >> 16) & 0xffff),
+        class,
+        memory,
+    }
+}
+
+/// A stalled CPU's line of an RCU stall warning (`Documentation/RCU/stallwarn.rst`): the
+/// first character `O` means offline; the fourth, a digit, is how many grace periods RCU's
+/// irq_work probe has been pending on the CPU (it cannot run while interrupts are off); `(0
+/// ticks this GP)` means the CPU took no scheduling-clock interrupt in the stalled grace
+/// period.
+pub fn decode_rcu_cpu(cpu: u32, flags: &str, ticks: Option<u64>) -> RcuStalledCpu {
+    let b = flags.as_bytes();
+    let offline = b.first() == Some(&b'O');
+    let irq_work_pending_gps = b.get(3).filter(|c| c.is_ascii_digit()).map(|c| c - b'0');
+    let meaning = if offline {
+        Some("the CPU is offline, yet RCU waits for it (a CPU-hotplug problem)".to_string())
+    } else {
+        match (ticks, irq_work_pending_gps) {
+            (Some(0), Some(n)) => Some(format!(
+                "the CPU took no scheduling-clock interrupt in this grace period and RCU's irq_work has waited {n} grace period(s) on it: it runs with interrupts disabled (a hard lockup) or is held in firmware or an NMI handler"
+            )),
+            (Some(0), None) => Some(
+                "the CPU took no scheduling-clock interrupt in this grace period: interrupts disabled (a hard lockup), held in firmware or an NMI handler, or, in a virtual machine, its vCPU was not running".to_string(),
+            ),
+            (_, Some(n)) => Some(format!(
+                "RCU's irq_work has waited {n} grace period(s) on this CPU: it is not taking interrupts now"
+            )),
+            _ => None,
+        }
+    };
+    RcuStalledCpu {
+        cpu,
+        flags: flags.to_string(),
+        ticks_this_gp: ticks,
+        irq_work_pending_gps,
+        offline,
+        meaning,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1438,5 +1740,94 @@ mod tests {
         );
         assert_eq!(decode_x86_pf_error(0x6)["mode"], "user");
         let _ = decode_x86_pf_error(u64::MAX);
+    }
+
+    #[test]
+    fn addresses_are_named() {
+        let x = Some(Arch::X86_64);
+        let name = |a: u64, arch| classify_address(a, arch, false).map(|c| c.name);
+        assert_eq!(name(0xdead000000000100, x), Some("LIST_POISON1"));
+        assert_eq!(name(0xdead000000000122, x), Some("LIST_POISON2"));
+        assert_eq!(name(0xdead000000000108, x), Some("LIST_POISON1"));
+        assert_eq!(name(0xdead000000000300, x), Some("POISON_POINTER_DELTA"));
+        assert_eq!(name(0x00100100, Some(Arch::I386)), Some("LIST_POISON1"));
+        assert_eq!(name(0x6b6b6b6b6b6b6b6b, x), Some("POISON_FREE"));
+        assert_eq!(name(0x6b6b6b6b6b6b6b83, x), Some("POISON_FREE"));
+        assert_eq!(name(0x6b6b6b73, Some(Arch::Arm)), Some("POISON_FREE"));
+        assert_eq!(
+            name(0x5a5a5a5a5a5a5a5a, Some(Arch::Arm64)),
+            Some("POISON_INUSE")
+        );
+        assert_eq!(name(0xdead4ead, x), Some("SPINLOCK_MAGIC"));
+        assert_eq!(name(0x10, x), Some("ZERO_SIZE_PTR"));
+        assert_eq!(name(0x8, x), Some("NULL page"));
+        assert_eq!(name(0x0, x), Some("NULL page"));
+        let e = classify_address(0xfffffffffffffff4, x, false).unwrap();
+        assert_eq!((e.name, e.errno.as_deref()), ("ERR_PTR", Some("ENOMEM")));
+        let e = classify_address(0xfffffffe, Some(Arch::Arm), false).unwrap();
+        assert_eq!((e.name, e.errno.as_deref()), ("ERR_PTR", Some("ENOENT")));
+        assert_eq!(name(0xffffffffffffffff, x), None);
+        // KASAN shadows (syzkaller corpus 662, 512, 664).
+        let k = |a: u64| classify_address(a, x, true).unwrap();
+        assert_eq!(k(0xdffffc000000000b).name, "KASAN shadow of the NULL page");
+        assert_eq!(k(0xdffffc000000000b).offset, Some(0x58));
+        assert_eq!(k(0xdffffc0002c3fefa).name, "KASAN shadow of a user address");
+        assert!(k(0xdffffc0002c3fefa).meaning.contains("0x161ff7d0"));
+        assert_eq!(
+            k(0xe0017c0000000006).name,
+            "KASAN shadow of a non-canonical address"
+        );
+        assert_eq!(name(0xdffffc000000000b, x), Some("non-canonical"));
+        // A GPF's non-canonical address (gh-zfs-gpf-x86_64-1).
+        assert_eq!(name(0xbfff93fcd9822a28, x), Some("non-canonical"));
+        // Ordinary kernel and user addresses are nothing special.
+        assert_eq!(name(0xffff9ba3001e8000, x), None);
+        assert_eq!(name(0x00007fd17b7fe700, x), None);
+        assert_eq!(name(0xbfff93fcd9822a28, Some(Arch::Arm64)), None);
+    }
+
+    #[test]
+    fn mce_status_is_decoded() {
+        // gh-hwerror-x86_64-1: `CPU 3: Machine Check: 0 Bank 6: cc59214000041152`.
+        let s = decode_mce_status(0xcc59214000041152);
+        assert_eq!(s.flags, ["VAL", "OVER", "MISCV", "ADDRV"]);
+        assert!(!s.uncorrected && s.overflow && !s.context_corrupt);
+        assert_eq!(s.class, "L2 instruction-fetch cache error");
+        // ar-edac-hwerror-x86_64-2: `Bank 5: 8c00004000010092` (EDAC: memory read error, Chan#2).
+        let s = decode_mce_status(0x8c00004000010092);
+        assert_eq!(s.flags, ["VAL", "MISCV", "ADDRV"]);
+        assert_eq!(s.class, "memory controller read error");
+        assert!(s.memory && !s.uncorrected);
+        // gh-hwerror-x86_64-2: `Bank 11: 8c00004f000800c2` (EDAC: memory scrubbing error).
+        assert_eq!(
+            decode_mce_status(0x8c00004f000800c2).class,
+            "memory controller scrubbing error"
+        );
+        // abrt-hwerror-x86_64-1 (legacy): `Bank 3: b40000000000083b`: uncorrected, bus.
+        let s = decode_mce_status(0xb40000000000083b);
+        assert_eq!(s.flags, ["VAL", "UC", "EN", "ADDRV"]);
+        assert!(s.uncorrected && !s.context_corrupt);
+        assert_eq!(s.class, "bus or interconnect error");
+        // gh-hwerror-x86_64-3: `Bank 4: a600000000020408`: internal unclassified.
+        let s = decode_mce_status(0xa600000000020408);
+        assert_eq!(s.flags, ["VAL", "UC", "ADDRV", "PCC"]);
+        assert!(s.context_corrupt);
+        assert_eq!(s.class, "internal unclassified error");
+    }
+
+    #[test]
+    fn rcu_stalled_cpu_lines_are_decoded() {
+        // Seed 001: `65-....: (3920456 ticks this GP)`: ticking, no conclusion.
+        let c = decode_rcu_cpu(65, "....", Some(3920456));
+        assert!(c.meaning.is_none() && !c.offline);
+        // ar corpus VM stall: `1-...!: (0 ticks this GP) ... fqs=0`.
+        let c = decode_rcu_cpu(1, "...!", Some(0));
+        assert_eq!(c.irq_work_pending_gps, None);
+        assert!(c.meaning.unwrap().contains("vCPU"));
+        // `3-...0: (0 ticks this GP)`: interrupts off.
+        let c = decode_rcu_cpu(3, "...0", Some(0));
+        assert_eq!(c.irq_work_pending_gps, Some(0));
+        assert!(c.meaning.unwrap().contains("hard lockup"));
+        assert!(decode_rcu_cpu(2, "O..!", Some(0)).offline);
     }
 }

@@ -15,10 +15,10 @@ use std::sync::LazyLock;
 
 re!(
     RCU_CPU_RE,
-    r"^\s*(\d+)-[.\w]{3,5}:\s*\((\d+) ticks this GP\)(?:.*?fqs=(\d+))?"
+    r"^\s*(\d+)-([.\w!?]{3,5}):\s*\((\d+) ticks this GP\)(?:.*?fqs=(\d+))?"
 );
 
-re!(RCU_CPU_ANY_RE, r"^\s*(\d+)-[.\w]{3,5}:\s*\(([^)]*)\)");
+re!(RCU_CPU_ANY_RE, r"^\s*(\d+)-([.\w!?]{3,5}):\s*\(([^)]*)\)");
 
 re!(
     RCU_T_RE,
@@ -46,7 +46,7 @@ re!(PF_CODE_RE, r"#PF: error_code\((0x[0-9a-f]+)\)");
 
 re!(
     OOPS_LINE_RE,
-    r"(?:Oops|Internal error: Oops):? (?:- \w+ )?([0-9a-fA-F]+) \[#(\d+)\]\s*(.*)"
+    r"(?:Oops|Internal error: Oops|general protection fault[^:]*):? (?:- \w+ )?([0-9a-fA-F]+) \[#(\d+)\]\s*(.*)"
 );
 
 re!(ESR_RE, r"ESR = (0x[0-9a-fA-F]+)");
@@ -188,9 +188,16 @@ const SECTION_LINES: &[(&str, Handler)] = &[
     }),
 ];
 
-/// `CR2:` is the fault address of an oops that printed none in its headline.
+/// `CR2:` is the fault address of a page fault that printed none in its headline. Only a
+/// page fault sets CR2: after a general protection fault, a double fault or an invalid
+/// opcode it still holds the last page fault's address, stale.
 fn cr2(b: &mut ReportBuilder, t: &str) -> Flow {
-    if b.report.fault_address.is_none() && b.report.kind == ReportKind::Oops {
+    let h = b.report.headline.as_str();
+    let page_fault = b.report.decoded.page_fault.is_some()
+        || h.contains("unable to handle")
+        || h.contains("Unable to handle")
+        || h.contains("page fault");
+    if b.report.fault_address.is_none() && b.report.kind == ReportKind::Oops && page_fault {
         if let Some(v) = t[5..].split_whitespace().next() {
             b.report.fault_address = Some(hex_norm(v));
         }
@@ -375,16 +382,15 @@ impl ReportBuilder {
             }
         }
         // AMD decodes name the CPU further down: `[Hardware Error]: CPU:0 (16:30:1) MC0_STATUS...`.
-        if self.report.kind == ReportKind::HardwareError && self.report.cpu.is_none() {
-            if let Some(c) = MCE_CPU_RE.captures(t) {
-                self.report.cpu = c[1].parse().ok();
+        if self.report.kind == ReportKind::HardwareError {
+            if self.report.cpu.is_none() {
+                if let Some(c) = MCE_CPU_RE.captures(t) {
+                    self.report.cpu = c[1].parse().ok();
+                }
             }
+            super::headline::mce_fields(&mut self.report, t);
         }
-        if t.contains("Oops") || t.starts_with("Internal error:") {
-            if let Some(c) = OOPS_LINE_RE.captures(t) {
-                self.parse_oops_line(&c[1], &c[2], &c[3]);
-            }
-        }
+        self.parse_oops_counter(t);
         if self.report.kind == ReportKind::Kasan && self.report.fault_address.is_none() {
             if let Some(c) = KASAN_ACCESS_RE.captures(t) {
                 self.report.fault_address = Some(hex_norm(&c[3]));
@@ -489,7 +495,19 @@ impl ReportBuilder {
         true
     }
 
-    pub(super) fn parse_oops_line(&mut self, code: &str, count: &str, flags: &str) {
+    /// The `Oops: 0000 [#1] SMP` counter, also on a GPF's line (`general protection fault,
+    /// probably for non-canonical address 0x...: 0000 [#1] PREEMPT SMP KASAN`).
+    pub(super) fn parse_oops_counter(&mut self, t: &str) {
+        let gpf = t.contains("general protection fault");
+        if t.contains("Oops") || t.starts_with("Internal error:") || gpf {
+            if let Some(c) = OOPS_LINE_RE.captures(t) {
+                // A GPF's code is a segment selector error code, not a page-fault code.
+                self.parse_oops_line(&c[1], &c[2], &c[3], !gpf);
+            }
+        }
+    }
+
+    pub(super) fn parse_oops_line(&mut self, code: &str, count: &str, flags: &str, pf_code: bool) {
         let v = decode::parse_hex(code);
         let flags_s = flags.trim().to_string();
         self.report.decoded.oops = Some(OopsLine {
@@ -510,7 +528,8 @@ impl ReportBuilder {
                 }
             }
         } else if let Some(v) = v {
-            if self.report.kind == ReportKind::Oops
+            if pf_code
+                && self.report.kind == ReportKind::Oops
                 && self.report.fault_address.is_some()
                 && self.report.decoded.page_fault.is_none()
                 && code.len() == 4
@@ -533,13 +552,18 @@ impl ReportBuilder {
                     self.report.cpu = Some(cpu);
                 }
             }
-            if let Some(c2) = RCU_CPU_RE.captures(t) {
+            let ticks = RCU_CPU_RE.captures(t).and_then(|c2| {
+                let ticks = c2[3].parse::<u64>().ok();
                 if stall.ticks_this_gp.is_none() {
-                    stall.ticks_this_gp = c2[2].parse::<u64>().ok();
-                    if let Some(f) = c2.get(3) {
+                    stall.ticks_this_gp = ticks;
+                    if let Some(f) = c2.get(4) {
                         stall.fqs = f.as_str().parse::<u64>().ok();
                     }
                 }
+                ticks
+            });
+            if let (Ok(cpu), true) = (c[1].parse::<u32>(), stall.cpus.len() < 4096) {
+                stall.cpus.push(decode::decode_rcu_cpu(cpu, &c[2], ticks));
             }
         }
     }

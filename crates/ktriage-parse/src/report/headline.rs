@@ -3,6 +3,7 @@
 
 use super::body::VIRT_ADDR_RE;
 use super::{hex_norm, parse_location, ReportBuilder};
+use crate::decode;
 use crate::model::decoded::RcuStallInfo;
 use crate::model::{Report, ReportKind};
 use regex::Regex;
@@ -148,6 +149,69 @@ fn oom(r: &mut Report, t: &str) {
 fn hardware_error(r: &mut Report, t: &str) {
     if let Some(c) = MCE_CPU_RE.captures(t) {
         r.cpu = c[1].parse().ok();
+    }
+    mce_fields(r, t);
+}
+
+// `Bank 6: cc59214000041152`, legacy `Bank 3: b40000000000083b at 000000fdfc000cfc`, AMD's
+// decoder `MC22_STATUS[Over|CE|MiscV|AddrV|-|-|SyndV|-|-|-]: 0xdc2040000000011b`.
+re!(
+    MCE_BANK_RE,
+    r"\b(?:Bank (\d+): ([0-9a-fA-F]{16})\b(?: at ([0-9a-fA-F]+))?|MC(\d+)_STATUS\[[^\]]*\]: 0x([0-9a-fA-F]{16}))"
+);
+re!(
+    MCE_ADDR_RE,
+    r"\b(?:ADDR|MC\d+_ADDR:) (?:0x)?([0-9a-fA-F]+)\b"
+);
+re!(
+    MCE_MISC_RE,
+    r"\b(?:MISC|MC\d+_MISC:) (?:0x)?([0-9a-fA-F]+)\b"
+);
+// EDAC: `1 CE memory read error on CPU_SrcID#0_Ha#0_Chan#2_DIMM#0 (channel:2 ...`; GHES/CPER:
+// `DIMM location: CPU_SrcID#0_Ha#0_Chan#1_DIMM#0`.
+re!(
+    DIMM_RE,
+    r"(?:\b(?:CE|UE)\b.* error on (\S+) \(|DIMM location: (.+?)\s*$)"
+);
+
+/// The machine-check record fields a line of a hardware-error report prints.
+pub(super) fn mce_fields(r: &mut Report, t: &str) {
+    fn rec(r: &mut Report) -> &mut crate::model::decoded::MceRecord {
+        r.decoded.mce.get_or_insert_with(Default::default)
+    }
+    if let Some(c) = MCE_BANK_RE.captures(t) {
+        let bank = c.get(1).or(c.get(4)).and_then(|m| m.as_str().parse().ok());
+        let status = c
+            .get(2)
+            .or(c.get(5))
+            .and_then(|m| decode::parse_hex(m.as_str()));
+        let m = rec(r);
+        m.bank = m.bank.or(bank);
+        if m.status.is_none() {
+            m.status = status.map(decode::decode_mce_status);
+        }
+        if let Some(a) = c.get(3) {
+            m.addr.get_or_insert_with(|| hex_norm(a.as_str()));
+        }
+        return;
+    }
+    if !t.contains("ADDR")
+        && !t.contains("MISC")
+        && !t.contains(" error on ")
+        && !t.contains("DIMM location")
+    {
+        return;
+    }
+    if let Some(c) = MCE_ADDR_RE.captures(t) {
+        rec(r).addr.get_or_insert_with(|| hex_norm(&c[1]));
+    }
+    if let Some(c) = MCE_MISC_RE.captures(t) {
+        rec(r).misc.get_or_insert_with(|| hex_norm(&c[1]));
+    }
+    if let Some(c) = DIMM_RE.captures(t) {
+        if let Some(d) = c.get(1).or(c.get(2)) {
+            rec(r).dimm.get_or_insert_with(|| d.as_str().to_string());
+        }
     }
 }
 

@@ -126,6 +126,9 @@ impl ReportBuilder {
         };
         b.feed_line(rec);
         b.parse_headline(rec.text.trim());
+        if kind == ReportKind::Oops {
+            b.parse_oops_counter(rec.text.trim());
+        }
         if kind == ReportKind::RegisterDump {
             b.parse_body(rec.text.trim());
         }

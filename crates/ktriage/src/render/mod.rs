@@ -148,6 +148,19 @@ fn detail_lines(r: &Report) -> Vec<String> {
 /// Writes the human summary: incidents first, then each boot's reports and events in log order.
 pub fn text(a: &Analysis) -> String {
     let mut s = String::new();
+    let notable_events = a.events.iter().any(|e| e.severity >= Severity::Warning);
+    if a.incidents.is_empty() && a.reports.is_empty() && !notable_events {
+        // Nothing wrong: the answer is the one line.
+        let lines: u64 = a.sources.iter().map(|src| src.lines).sum();
+        let _ = writeln!(
+            s,
+            "{} nothing wrong found: no kernel report and no warning in {} source(s), {} boot(s), {lines} line(s)",
+            "ktriage:".bold(),
+            a.sources.len(),
+            a.boots.len(),
+        );
+        return s;
+    }
     let crit = a
         .reports
         .iter()
@@ -164,14 +177,33 @@ pub fn text(a: &Analysis) -> String {
         a.events.len(),
         a.incidents.len()
     );
-    for inc in &a.incidents {
-        let _ = writeln!(s);
-        let sev = inc
-            .findings
+    // The answer first: one line per incident, most severe first as diagnosis ordered them.
+    let incident_sev = |inc: &Incident| {
+        inc.findings
             .iter()
             .map(|f| f.severity)
             .max()
-            .unwrap_or(Severity::Info);
+            .unwrap_or(Severity::Info)
+    };
+    for inc in &a.incidents {
+        let root = inc
+            .root
+            .as_deref()
+            .and_then(|r| a.report_by_id(r))
+            .map(|r| format!("  [{} {}]", r.id, where_of(&r.source)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "{} {} {}  ({:.0}%){root}",
+            sev_tag(incident_sev(inc)),
+            format!("{}:", inc.id).bold(),
+            inc.summary,
+            inc.confidence * 100.0
+        );
+    }
+    for inc in &a.incidents {
+        let _ = writeln!(s);
+        let sev = incident_sev(inc);
         let _ = writeln!(
             s,
             "{} {} {}  (confidence {:.0}%)",
