@@ -185,7 +185,8 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         .enumerate()
         .filter(|(_, r)| {
             util::is_stall_kind(r.kind)
-                || matches!(r.kind, ReportKind::RegisterDump | ReportKind::NmiBacktrace)
+                || (matches!(r.kind, ReportKind::RegisterDump | ReportKind::NmiBacktrace)
+                    && !util::stopped_cpu(r))
         })
         .filter_map(|(i, r)| waits_in(r).map(|(f, c)| (i, f, c)))
         .collect();

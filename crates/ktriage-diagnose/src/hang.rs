@@ -33,7 +33,11 @@ pub fn apply(cx: &Ctx, incidents: &mut [Incident]) {
         let hangs: Vec<&&Report> = reports
             .iter()
             .filter(|r| {
-                util::is_stall_kind(r.kind) || (r.kind == ReportKind::RegisterDump && !crashed)
+                util::is_stall_kind(r.kind)
+                    || (r.kind == ReportKind::RegisterDump
+                        && !crashed
+                        && !util::stopped_cpu(r)
+                        && !near_other_report(a, r))
             })
             .collect();
         if hangs.is_empty() {
@@ -103,4 +107,24 @@ pub fn apply(cx: &Ctx, incidents: &mut [Incident]) {
         ));
         inc.findings.push(f);
     }
+}
+
+/// A register dump printed within seconds (or a few dozen lines) after another crash or
+/// warning report of the same source is that report's tail, cut off by interleaved lines of
+/// other CPUs, not a stuck CPU caught by a lockup detector.
+fn near_other_report(a: &Analysis, dump: &Report) -> bool {
+    let Some(at) = a.reports.iter().position(|r| r.id == dump.id) else {
+        return false;
+    };
+    // Reports are in log order per source: look at the few before it.
+    a.reports[..at].iter().rev().take(16).any(|r| {
+        r.boot == dump.boot
+            && r.source.path == dump.source.path
+            && r.kind != ReportKind::RegisterDump
+            && r.source.first_line < dump.source.first_line
+            && match (util::uptime(&r.time), util::uptime(&dump.time)) {
+                (Some(x), Some(y)) => (0.0..=10.0).contains(&(y - x)),
+                _ => dump.source.first_line - r.source.last_line.min(dump.source.first_line) <= 50,
+            }
+    })
 }

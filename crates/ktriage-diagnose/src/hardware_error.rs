@@ -77,6 +77,13 @@ fn sensor_in(s: &SelRecord, list: &[&str]) -> bool {
     list.iter().any(|t| s.sensor_type.eq_ignore_ascii_case(t))
 }
 
+/// An EDAC line that names no address and no module (`EDAC MC0: UE page 0x0, offset 0x0,
+/// grain 1073741824, row 2, labels ":": i3200 UE`, printed every second on boards the driver
+/// misreads): not evidence of a memory error by itself.
+fn undecoded_edac(t: &str) -> bool {
+    t.contains("page 0x0, offset 0x0") && t.contains("labels \":\"")
+}
+
 /// Runs the rule.
 pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
     let a = cx.a;
@@ -145,7 +152,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             items.push(Item {
                 node: Node::Event(k),
                 at: cx.clock.epoch_of(&e.time),
-                primary: true,
+                primary: !undecoded_edac(&e.text),
                 text: format!("`{}` ({})", e.text, util::at_event(e)),
                 ev: util::ev_event(e),
                 mce: None,
@@ -333,5 +340,17 @@ Kernel panic - not syncing: Unable to continue
         assert!(m.status.as_ref().unwrap().uncorrected);
         let f = crate::util::finding(&a, super::RULE).expect("hardware-error finding");
         assert_eq!(f.severity, crate::model::Severity::Critical);
+    }
+    #[test]
+    fn undecodable_edac_lines_are_not_a_memory_error() {
+        // Near miss (fwts test data, Launchpad bug 783502, ar-fwts-oops-x86_64-4): i3200_edac
+        // prints UE records at page 0 with no label every second on a board it misreads.
+        let log = "\
+[    4.210041] EDAC MC0: UE page 0x0, offset 0x0, grain 1073741824, row 2, labels \":\": i3200 UE
+[    4.210051] EDAC MC0: UE page 0x0, offset 0x0, grain 1073741824, row 4, labels \":\": i3200 UE
+[    5.210028] EDAC MC0: UE page 0x0, offset 0x0, grain 1073741824, row 0, labels \":\": i3200 UE
+";
+        let a = analyze_bytes("i3200.txt", log.as_bytes(), Options::default());
+        assert!(!crate::util::fired(&a, super::RULE));
     }
 }

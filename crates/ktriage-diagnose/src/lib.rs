@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod atomic_holder;
 pub mod bad_pointer;
 pub mod clock;
 pub mod csd_lock_wait;
@@ -26,6 +27,7 @@ pub mod nested_oops;
 pub mod null_deref;
 pub mod panic_link;
 pub mod probe_failure;
+pub mod rcu_gp_waiters;
 pub mod rcu_stall_cpu;
 pub mod start_job;
 pub mod util;
@@ -148,6 +150,8 @@ pub fn diagnose(analysis: &mut Analysis, opts: &Options) {
         bad_pointer::run,
         probe_failure::run,
         rcu_stall_cpu::run,
+        rcu_gp_waiters::run,
+        atomic_holder::run,
         start_job::run,
         dracut::run,
         hardware_error::run,

@@ -193,6 +193,14 @@ pub fn boots_with_event(a: &Analysis, kind: EventKind) -> Vec<usize> {
     boots
 }
 
+/// A dump printed because panic, kexec or reboot stopped this CPU (`ipi_cpu_stop` in its
+/// trace): it shows where the stop found the CPU, not a CPU stuck by itself.
+pub fn stopped_cpu(r: &Report) -> bool {
+    r.frames.iter().any(|f| {
+        crate::model::frames::frame_is(&f.function, crate::model::frames::FrameRole::CpuStop)
+    })
+}
+
 /// The first finding of `rule`, in any incident (for rule tests).
 #[cfg(test)]
 pub fn finding<'a>(a: &'a Analysis, rule: &str) -> Option<&'a Finding> {

@@ -34,10 +34,15 @@ pub enum FrameRole {
     ArmOnly,
     /// Only a powerpc kernel has it.
     Ppc64Only,
+    /// Waits for an RCU grace period to end (a task blocked here waits for every CPU to pass
+    /// a quiescent state).
+    RcuGpWaiter,
+    /// Stops the CPU for panic, kexec or reboot (the dump shows where the stop found it).
+    CpuStop,
 }
 
 impl FrameRole {
-    const COUNT: usize = 13;
+    const COUNT: usize = 15;
 }
 
 /// How a vocabulary row matches a function name.
@@ -234,6 +239,22 @@ pub static FRAME_WORDS: &[FrameWord] = &[
     ),
     // Spinlock primitives.
     FrameWord::new("_raw_spin", Match::Prefix, FrameRole::LockPrimitive),
+    FrameWord::new("do_raw_spin_lock", Match::Exact, FrameRole::LockPrimitive),
+    FrameWord::new(
+        "native_queued_spin_lock_slowpath",
+        Match::Prefix,
+        FrameRole::LockPrimitive,
+    ),
+    FrameWord::new(
+        "queued_spin_lock_slowpath",
+        Match::Prefix,
+        FrameRole::LockPrimitive,
+    ),
+    FrameWord::new(
+        "__pv_queued_spin_lock_slowpath",
+        Match::Prefix,
+        FrameRole::LockPrimitive,
+    ),
     // Interrupt, watchdog and stack-dump machinery: not the code that was stuck.
     FrameWord::new("dump_backtrace", Match::Prefix, FrameRole::Machinery),
     FrameWord::new("show_stack", Match::Prefix, FrameRole::Machinery),
@@ -362,6 +383,21 @@ pub static FRAME_WORDS: &[FrameWord] = &[
     FrameWord::new("delay_tsc", Match::Prefix, FrameRole::SpinHelper),
     FrameWord::new("native_safe_halt", Match::Prefix, FrameRole::SpinHelper),
     FrameWord::new("rep_nop", Match::Prefix, FrameRole::SpinHelper),
+    // Waits for an RCU grace period (not SRCU, whose grace periods are per domain).
+    FrameWord::new("synchronize_rcu", Match::Prefix, FrameRole::RcuGpWaiter),
+    FrameWord::new("synchronize_sched", Match::Prefix, FrameRole::RcuGpWaiter),
+    FrameWord::new("synchronize_net", Match::Exact, FrameRole::RcuGpWaiter),
+    FrameWord::new("wait_rcu_gp", Match::Exact, FrameRole::RcuGpWaiter),
+    FrameWord::new("__wait_rcu_gp", Match::Exact, FrameRole::RcuGpWaiter),
+    FrameWord::new("wait_rcu_exp_gp", Match::Exact, FrameRole::RcuGpWaiter),
+    FrameWord::new("rcu_barrier", Match::Exact, FrameRole::RcuGpWaiter),
+    // The stop IPI/NMI of panic(), kexec and reboot (arm64 `CPU4: stopping`, x86).
+    FrameWord::new("ipi_cpu_stop", Match::Exact, FrameRole::CpuStop),
+    FrameWord::new("ipi_cpu_crash_stop", Match::Exact, FrameRole::CpuStop),
+    FrameWord::new("local_cpu_stop", Match::Exact, FrameRole::CpuStop),
+    FrameWord::new("stop_this_cpu", Match::Exact, FrameRole::CpuStop),
+    FrameWord::new("smp_stop_nmi_callback", Match::Exact, FrameRole::CpuStop),
+    FrameWord::new("crash_nmi_callback", Match::Exact, FrameRole::CpuStop),
 ];
 
 /// The rows of each role, so a look-up scans only its own role.
@@ -406,5 +442,10 @@ mod tests {
         assert!(frame_is("dump_stack_lvl", FrameRole::NeverGuilty));
         assert!(frame_is("__do_softirq", FrameRole::SoftirqRunner));
         assert!(names(FrameRole::SpinHelper).any(|n| n == "cpu_relax"));
+        assert!(frame_is(
+            "synchronize_rcu_expedited",
+            FrameRole::RcuGpWaiter
+        ));
+        assert!(!frame_is("synchronize_srcu", FrameRole::RcuGpWaiter));
     }
 }

@@ -86,6 +86,8 @@ use ReportKind as K;
 const OOPS_ONLY: &[ReportKind] = &[K::Oops];
 const OOPS_BUG: &[ReportKind] = &[K::Oops, K::Bug, K::Kasan];
 const OOM_ONLY: &[ReportKind] = &[K::Oops, K::Oom];
+/// The kinds a `Kernel panic` line names when it follows their header (an arm64 SError).
+const SERROR_PANIC: &[ReportKind] = &[K::Panic];
 const SLUB_BUG: &[ReportKind] = &[K::Bug];
 
 /// Lines suppressed as report starts (user-space or benign messages that contain the words).
@@ -358,11 +360,17 @@ pub static MARKERS: &[Marker] = &[
         At::Anywhere,
         Role::Start(K::Bug),
     ),
-    // Panic.
+    // Panic. arm64's arm64_serror_panic() prints `SError Interrupt on CPU6, code 0x... --
+    // SError` and the registers before it panics: one report, named by the panic line.
+    m(
+        "SError Interrupt on CPU",
+        At::Anywhere,
+        Role::Start(K::Panic),
+    ),
     m(
         "Kernel panic - not syncing",
         At::Anywhere,
-        Role::Start(K::Panic),
+        Role::Refine(SERROR_PANIC, K::Panic),
     ),
     m("trusty: panic", At::Anywhere, Role::Start(K::Panic)),
     m("rust_kernel: panicked", At::Anywhere, Role::Start(K::Panic)),

@@ -845,3 +845,30 @@ fn nmi_context_markers() {
     assert_eq!(show_regs.context, FrameContext::Nmi);
     assert!(!show_regs.reliable);
 }
+
+#[test]
+fn spinlock_left_held_links_the_spinner_to_the_holder() {
+    // lkdtm SPINLOCKUP twice: sh[115] returns to user space holding the lock (`BUG: scheduling
+    // while atomic`), sh[117] spins on it (RCU stall, then soft lockups).
+    let a = lab("SPINLOCKUP-amd64");
+    let holder = &a.reports[0];
+    assert!(holder.headline.contains("scheduling while atomic"));
+    assert_eq!((holder.cpu, holder.pid), (Some(1), Some(115)));
+    let inc = a
+        .incidents
+        .iter()
+        .find(|i| {
+            i.findings
+                .iter()
+                .any(|f| f.rule == "lock-holder-left-atomic")
+        })
+        .expect("lock-holder-left-atomic incident");
+    assert_eq!(inc.root.as_deref(), Some(holder.id.as_str()));
+    let spinners = a
+        .reports
+        .iter()
+        .filter(|r| matches!(r.kind, ReportKind::SoftLockup | ReportKind::RcuStall))
+        .count();
+    assert_eq!(spinners, 4);
+    assert_eq!(inc.reports.len(), 1 + spinners);
+}
