@@ -706,6 +706,10 @@ pub struct InputWarning {
     pub source: Location,
     /// What went wrong.
     pub message: String,
+    /// The input could not be read to its end (a truncated or corrupt compressed file, a
+    /// read error): what came before was analysed, the rest is missing.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub incomplete: bool,
 }
 
 /// Reports and events linked into one diagnosed incident.

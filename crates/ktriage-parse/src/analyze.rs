@@ -22,6 +22,8 @@ pub struct Options {
     pub no_signatures: bool,
     /// Bytes read so far across all inputs, for a caller's progress display.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// Read every file, also those whose content is not a log (binaries, other JSON).
+    pub all_files: bool,
 }
 
 /// An ISO 8601 UTC stamp embedded in a message (`2024-03-27T12:48:45.46512Z`).
@@ -65,15 +67,44 @@ impl Analyzer {
 
     /// Reads and analyses one path (file or `-`). Errors name the file.
     pub fn add_path(&mut self, path: &str) -> Result<(), input::InputError> {
-        let opened = input::open(path)?;
+        let input = if path == "-" {
+            input::Input::Stdin
+        } else {
+            input::Input::File(path.into())
+        };
+        self.add_input(&input).map(|_| ())
+    }
+
+    /// Reads and analyses one input. `Ok(Some(why))`: skipped, its content is not a log
+    /// (unless [`Options::all_files`]). Errors name the file.
+    pub fn add_input(
+        &mut self,
+        input: &input::Input,
+    ) -> Result<Option<&'static str>, input::InputError> {
+        let name = input.display();
+        let path = name.as_str();
+        let opened = input::open_input(input)?;
         let compression = opened.compression.name();
         let mut reader = opened.reader;
         // Sniff content kind from the first bytes.
         let head = reader.fill_buf().map_err(|e| input::InputError::Io {
             path: path.to_string(),
-            source: e,
+            source: match compression {
+                Some(c) => std::io::Error::new(
+                    e.kind(),
+                    format!("{c} input ends early at byte 0 of decompressed data ({e})"),
+                ),
+                None => e,
+            },
         })?;
-        match sources::sniff(head, path == "-") {
+        let stdin = *input == input::Input::Stdin;
+        let kind = sources::sniff(head, stdin);
+        if kind != SourceKind::Vmcore && !self.opts.all_files {
+            if let Some(why) = sources::not_a_log(head) {
+                return Ok(Some(why));
+            }
+        }
+        match kind {
             SourceKind::Vmcore => self.add_vmcore(path),
             SourceKind::KernelLog | SourceKind::JournalJson => {
                 self.add_log(path, compression, reader)
@@ -82,6 +113,7 @@ impl Analyzer {
                 self.add_small_text(path, compression, reader, kind)
             }
         }
+        .map(|_| None)
     }
 
     /// Extracts a vmcore's kernel log and analyses it, with the dump's facts on the source.
@@ -94,6 +126,7 @@ impl Analyzer {
                     line: 0,
                 },
                 message: w.clone(),
+                incomplete: false,
             });
         }
         let reader: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(dump.text));
@@ -195,18 +228,13 @@ impl Analyzer {
             .progress
             .as_ref()
             .map_or(0, |p| p.load(std::sync::atomic::Ordering::Relaxed));
+        let mut read_error = None;
         loop {
             let (line_no, raw) = match lines.next_line() {
                 Ok(Some(x)) => x,
                 Ok(None) => break,
                 Err(e) => {
-                    self.analysis.warnings.push(InputWarning {
-                        source: Location {
-                            path: path.to_string(),
-                            line: st.last_line + 1,
-                        },
-                        message: format!("read error: {e}; analysed what came before"),
-                    });
+                    read_error = Some(e);
                     break;
                 }
             };
@@ -229,6 +257,24 @@ impl Analyzer {
                 }
             }
         }
+        if let Some(e) = read_error {
+            let what = if compression.is_some() {
+                " of decompressed data"
+            } else {
+                ""
+            };
+            self.analysis.warnings.push(InputWarning {
+                source: Location {
+                    path: path.to_string(),
+                    line: st.last_line + 1,
+                },
+                message: format!(
+                    "input ends early at byte {}{what} ({e}); analysed what came before",
+                    lines.bytes()
+                ),
+                incomplete: true,
+            });
+        }
         let this = &mut *self;
         framer.finish(&mut |rec| this.on_record(&mut st, rec));
         self.close_reports(&mut st);
@@ -241,6 +287,7 @@ impl Analyzer {
                     line: *l,
                 },
                 message: format!("line longer than {} bytes was cut", input::MAX_LINE),
+                incomplete: false,
             });
         }
         if let Some(p) = &self.opts.progress {
@@ -456,11 +503,52 @@ pub fn analyze_paths(paths: &[String], opts: Options) -> (Analysis, Vec<input::I
                     line: 0,
                 },
                 message: e.to_string(),
+                incomplete: false,
             });
             errors.push(e);
         }
     }
     (a.analysis, errors)
+}
+
+/// What reading a set of inputs gave: the document (no incidents yet), the inputs that could
+/// not be read, and those skipped because their content is not a log.
+pub struct Outcome {
+    /// The document.
+    pub analysis: Analysis,
+    /// Inputs that could not be opened or read (each named).
+    pub errors: Vec<input::InputError>,
+    /// Inputs skipped by content, with why.
+    pub not_logs: Vec<(String, &'static str)>,
+}
+
+/// Reads inputs in order; a bad input is recorded and the rest still read.
+pub fn analyze_inputs(inputs: &[input::Input], opts: Options) -> Outcome {
+    let mut a = Analyzer::new(opts);
+    let mut errors = Vec::new();
+    let mut not_logs = Vec::new();
+    for i in inputs {
+        match a.add_input(i) {
+            Ok(None) => {}
+            Ok(Some(why)) => not_logs.push((i.display(), why)),
+            Err(e) => {
+                a.analysis.warnings.push(InputWarning {
+                    source: Location {
+                        path: i.display(),
+                        line: 0,
+                    },
+                    message: e.to_string(),
+                    incomplete: true,
+                });
+                errors.push(e);
+            }
+        }
+    }
+    Outcome {
+        analysis: a.analysis,
+        errors,
+        not_logs,
+    }
 }
 
 /// Parses an in-memory log (for tests and fuzzing); no incidents yet.

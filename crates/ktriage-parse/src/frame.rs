@@ -49,9 +49,17 @@ pub mod style {
     pub const SYSLOG_PRECISE: u16 = 1 << 8;
     /// `kern  :alert : ` facility and level decoded by `dmesg -x`.
     pub const DMESG_DECODE: u16 = 1 << 9;
+    /// `[  12.345678] host kernel: ` from `journalctl -o short-monotonic`.
+    pub const JOURNAL_MONOTONIC: u16 = 1 << 10;
+    /// `1711443600.123456 host kernel: ` from `journalctl -o short-unix`.
+    pub const JOURNAL_UNIX: u16 = 1 << 11;
+    /// `Tue 2024-03-26 10:00:00 CET host kernel: ` from `journalctl -o short-full`.
+    pub const JOURNAL_FULL: u16 = 1 << 12;
+    /// `6,1234,5678,-;text` records of `/dev/kmsg`.
+    pub const KMSG: u16 = 1 << 13;
 
     /// Names of the style bits, for reports.
-    pub const NAMES: [(u16, &str); 10] = [
+    pub const NAMES: [(u16, &str); 14] = [
         (KERNEL_TIMESTAMP, "kernel_timestamp"),
         (CALLER, "printk_caller"),
         (SYSLOG, "syslog"),
@@ -62,6 +70,10 @@ pub mod style {
         (CONSOLE_CONTROL, "console_control_chars"),
         (SYSLOG_PRECISE, "journal_short_precise"),
         (DMESG_DECODE, "dmesg_decode"),
+        (JOURNAL_MONOTONIC, "journal_short_monotonic"),
+        (JOURNAL_UNIX, "journal_short_unix"),
+        (JOURNAL_FULL, "journal_short_full"),
+        (KMSG, "dev_kmsg"),
     ];
 }
 
@@ -164,6 +176,11 @@ impl Framer {
         let trimmed_end = trim_end(line);
         if trimmed_end.iter().all(|b| b.is_ascii_whitespace()) {
             self.prev_physical_len = 0;
+            return;
+        }
+        // `/dev/kmsg` dictionary lines (` SUBSYSTEM=pci`, ` DEVICE=+pci:0000:00:01.0`) after a
+        // record are metadata, not text.
+        if self.styles_seen & style::KMSG != 0 && is_kmsg_dictionary(trimmed_end) {
             return;
         }
         if trimmed_end.first() == Some(&b'{')
@@ -301,7 +318,7 @@ fn needs_cleaning(b: &[u8]) -> bool {
     memchr::memchr3(0x1b, b'\r', 0x08, b).is_some_and(|i| {
         // A lone trailing CR (CRLF files) needs no cleaning pass.
         !(b[i] == b'\r' && i + 1 == b.len())
-    })
+    }) || memchr::memchr(0, b).is_some()
 }
 
 /// Removes ANSI escape sequences, applies CR overwrites and backspaces.
@@ -348,7 +365,8 @@ pub fn clean_console(raw: &[u8], out: &mut Vec<u8>) {
                 out.pop();
                 k += 1;
             }
-            b'\r' => k += 1,
+            // NULs: a serial console's line noise after a power cycle.
+            b'\r' | 0 => k += 1,
             _ => {
                 out.push(c);
                 k += 1;
@@ -681,9 +699,128 @@ fn host_ident(b: &[u8], i: usize) -> Option<(usize, (usize, usize))> {
     Some((k, (is, ie)))
 }
 
+/// A `/dev/kmsg` dictionary line: a blank, then `KEY=value` with an upper-case key.
+fn is_kmsg_dictionary(b: &[u8]) -> bool {
+    b.first() == Some(&b' ')
+        && b.get(1).is_some_and(u8::is_ascii_uppercase)
+        && b[1..]
+            .iter()
+            .take_while(|&&c| c != b'=')
+            .all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+        && b[1..].contains(&b'=')
+}
+
+/// `/dev/kmsg`: `PRIO,SEQ,USEC,FLAGS;` (flags `-`, `c`, `+`, then maybe more fields before `;`):
+/// the text start and the uptime.
+fn kmsg_at(b: &[u8]) -> Option<(usize, f64)> {
+    let semi = memchr::memchr(b';', &b[..b.len().min(64)])?;
+    let mut f = b[..semi].split(|&c| c == b',');
+    let digits = |x: &[u8]| !x.is_empty() && x.iter().all(u8::is_ascii_digit);
+    let (prio, seq, usec, flags) = (f.next()?, f.next()?, f.next()?, f.next()?);
+    if !(digits(prio) && digits(seq) && digits(usec)) || flags.is_empty() {
+        return None;
+    }
+    if !flags.iter().all(|c| matches!(c, b'-' | b'c' | b'+')) {
+        return None;
+    }
+    let us: f64 = std::str::from_utf8(usec).ok()?.parse().ok()?;
+    Some((semi + 1, us / 1e6))
+}
+
+/// `journalctl -o short-unix`: `1711443600.123456 host ident: `: (end of the stamp, epoch µs).
+fn unix_stamp_at(b: &[u8]) -> Option<(usize, i64)> {
+    let int = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(9..=11).contains(&int) || b.get(int) != Some(&b'.') {
+        return None;
+    }
+    let frac = b[int + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if frac == 0 || frac > 9 {
+        return None;
+    }
+    let secs: i64 = std::str::from_utf8(&b[..int]).ok()?.parse().ok()?;
+    let mut us: i64 = std::str::from_utf8(&b[int + 1..int + 1 + frac.min(6)])
+        .ok()?
+        .parse()
+        .ok()?;
+    for _ in frac.min(6)..6 {
+        us *= 10;
+    }
+    Some((int + 1 + frac, secs * 1_000_000 + us))
+}
+
 fn parse_prefix(b: &[u8]) -> Prefix {
     let mut p = Prefix::default();
     let mut i = 0;
+    if b.first().is_some_and(u8::is_ascii_digit) {
+        if let Some((e, uptime)) = kmsg_at(b) {
+            p.uptime = Some(uptime);
+            p.styles |= style::KMSG;
+            p.origin = Some(Origin::Kernel);
+            p.text_start = e;
+            return p;
+        }
+        if let Some((e, us)) = unix_stamp_at(b) {
+            if let Some((ts, ident)) = host_ident(b, e) {
+                let mut w = WallTime::from_epoch_micros(us);
+                w.offset_minutes = Some(0);
+                p.wall = Some(w);
+                p.ident = ident;
+                p.styles |= style::JOURNAL_UNIX;
+                p.origin = Some(if &b[ident.0..ident.1] == b"kernel" {
+                    Origin::Kernel
+                } else {
+                    Origin::User
+                });
+                i = ts;
+            }
+        }
+    }
+    // `journalctl -o short-full`: `Tue 2024-03-26 10:00:00 CET host kernel: `.
+    if i == 0
+        && b.len() > 24
+        && b[3] == b' '
+        && b[..3].iter().all(u8::is_ascii_alphabetic)
+        && b[8] == b'-'
+        && b[11] == b'-'
+    {
+        if let (Some(y), Some(mo), Some(d)) = (num(b, 4, 4), num(b, 9, 2), num(b, 12, 2)) {
+            if let Some((e, h, mi, sec, us, _)) = hms_at(b, 15) {
+                // The zone: an abbreviation (`CET`, `UTC`) or an offset; only UTC is known.
+                let z0 = e + 1;
+                let z1 = z0
+                    + b[z0.min(b.len())..]
+                        .iter()
+                        .take_while(|c| !c.is_ascii_whitespace())
+                        .count();
+                if b.get(e) == Some(&b' ') && z1 > z0 {
+                    if let Some((ts, ident)) = host_ident(b, z1) {
+                        let zone = &b[z0..z1];
+                        p.wall = Some(WallTime {
+                            year: Some(y as u16),
+                            month: mo as u8,
+                            day: d as u8,
+                            hour: h,
+                            minute: mi,
+                            second: sec,
+                            micros: us,
+                            offset_minutes: (zone == b"UTC" || zone == b"GMT").then_some(0),
+                        });
+                        p.ident = ident;
+                        p.styles |= style::JOURNAL_FULL;
+                        p.origin = Some(if &b[ident.0..ident.1] == b"kernel" {
+                            Origin::Kernel
+                        } else {
+                            Origin::User
+                        });
+                        i = ts;
+                    }
+                }
+            }
+        }
+    }
     // Syslog / journal stamps first.
     if let Some(m) = month_at(b, 0) {
         // "Mar 27 20:48:45" or "Mar  5 20:48:45"
@@ -805,6 +942,17 @@ fn parse_prefix(b: &[u8]) -> Prefix {
             p.caller = Some(c);
             p.styles |= style::CALLER;
             i = e;
+        }
+        // `journalctl -o short-monotonic`: `[  12.345678] host kernel: text`. Only the
+        // kernel's ident is taken: `usb 1-1: new device` is kernel text of the same shape.
+        if p.wall.is_none() && p.ident == (0, 0) {
+            if let Some((ts, ident)) = host_ident(b, i) {
+                if &b[ident.0..ident.1] == b"kernel" {
+                    p.ident = ident;
+                    p.styles |= style::JOURNAL_MONOTONIC;
+                    i = ts - 1;
+                }
+            }
         }
         if b.get(i) == Some(&b' ') {
             i += 1;

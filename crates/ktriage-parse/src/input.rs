@@ -30,49 +30,170 @@ pub enum InputError {
     },
 }
 
-/// Expands the command-line paths: directories recursively (sorted), `-` for stdin.
-pub fn expand_paths(paths: &[String]) -> Result<Vec<String>, InputError> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p == "-" {
-            out.push(p.clone());
-            continue;
-        }
-        let path = Path::new(p);
-        let meta = std::fs::metadata(path).map_err(|e| InputError::Io {
-            path: p.clone(),
-            source: e,
-        })?;
-        if meta.is_dir() {
-            let mut files = Vec::new();
-            walk_dir(path, &mut files, 0).map_err(|e| InputError::Io {
-                path: p.clone(),
-                source: e,
-            })?;
-            files.sort();
-            out.extend(files.into_iter().map(|f| f.to_string_lossy().into_owned()));
-        } else {
-            out.push(p.clone());
-        }
-    }
-    Ok(out)
+/// How [`walk`] expands the command-line paths.
+#[derive(Debug, Clone, Default)]
+pub struct WalkOptions {
+    /// Follow symbolic links inside directories (`-L`); links named on the command line are
+    /// always read.
+    pub follow_links: bool,
+    /// `-g` globs: `PATTERN` includes, `!PATTERN` excludes; matched against the path below
+    /// the directory given (and the file name). Files named on the command line always count.
+    pub globs: Vec<String>,
 }
 
-fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> io::Result<()> {
-    if depth > 32 {
-        return Ok(());
-    }
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let ft = entry.file_type()?;
-        let path = entry.path();
-        if ft.is_dir() {
-            walk_dir(&path, out, depth + 1)?;
-        } else if ft.is_file() {
-            out.push(path);
+/// One input to read: a file path, or stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Standard input (`-`).
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Input {
+    /// The name used in reports and messages (lossy for non-UTF-8 names).
+    pub fn display(&self) -> String {
+        match self {
+            Input::Stdin => "-".to_string(),
+            Input::File(p) => p.to_string_lossy().into_owned(),
         }
     }
-    Ok(())
+}
+
+/// What the walk found: the inputs, in order, and the paths it could not read (each named).
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Files (and stdin) to read.
+    pub inputs: Vec<Input>,
+    /// Missing or unreadable paths; the walk went on past each.
+    pub problems: Vec<InputError>,
+}
+
+/// A `-g` glob that does not parse.
+#[derive(Debug, thiserror::Error)]
+#[error("bad --glob {glob:?}: {source}")]
+pub struct GlobError {
+    /// The glob as given.
+    pub glob: String,
+    /// Why it does not parse.
+    pub source: globset::Error,
+}
+
+struct Globs {
+    include: Option<globset::GlobSet>,
+    exclude: globset::GlobSet,
+}
+
+impl Globs {
+    fn new(globs: &[String]) -> Result<Globs, GlobError> {
+        let mut inc = globset::GlobSetBuilder::new();
+        let mut exc = globset::GlobSetBuilder::new();
+        let mut any_inc = false;
+        for g in globs {
+            let (neg, pat) = match g.strip_prefix('!') {
+                Some(p) => (true, p),
+                None => (false, g.as_str()),
+            };
+            let glob = globset::GlobBuilder::new(pat)
+                .literal_separator(false)
+                .build()
+                .map_err(|e| GlobError {
+                    glob: g.clone(),
+                    source: e,
+                })?;
+            if neg {
+                exc.add(glob);
+            } else {
+                inc.add(glob);
+                any_inc = true;
+            }
+        }
+        let build = |b: globset::GlobSetBuilder, g: &str| {
+            b.build().map_err(|e| GlobError {
+                glob: g.to_string(),
+                source: e,
+            })
+        };
+        Ok(Globs {
+            include: if any_inc { Some(build(inc, "")?) } else { None },
+            exclude: build(exc, "")?,
+        })
+    }
+
+    fn admits(&self, rel: &Path) -> bool {
+        let name = rel.file_name().map(Path::new).unwrap_or(rel);
+        let hit = |set: &globset::GlobSet| set.is_match(rel) || set.is_match(name);
+        !hit(&self.exclude) && self.include.as_ref().is_none_or(hit)
+    }
+}
+
+/// Expands the command-line paths like ripgrep: directories recursively (sorted, no depth
+/// limit, symlink loops detected when following links), `-` for stdin. A missing or
+/// unreadable path, at the top or deep inside a directory, is a problem named by its own path;
+/// the walk goes on.
+pub fn walk(paths: &[PathBuf], opts: &WalkOptions) -> Result<Walk, GlobError> {
+    let globs = Globs::new(&opts.globs)?;
+    let mut w = Walk::default();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            w.inputs.push(Input::Stdin);
+            continue;
+        }
+        let meta = match std::fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) => {
+                w.problems.push(InputError::Io {
+                    path: p.to_string_lossy().into_owned(),
+                    source: e,
+                });
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            w.inputs.push(Input::File(p.clone()));
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(p)
+            .follow_links(opts.follow_links)
+            .sort_by_file_name();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let ft = e.file_type();
+                    if !ft.is_file() {
+                        continue;
+                    }
+                    let rel = e.path().strip_prefix(p).unwrap_or(e.path());
+                    if globs.admits(rel) {
+                        w.inputs.push(Input::File(e.into_path()));
+                    }
+                }
+                Err(e) => {
+                    let path = e.path().unwrap_or(p).to_string_lossy().into_owned();
+                    let source = match e.io_error() {
+                        Some(io) => io::Error::new(io.kind(), io.to_string()),
+                        None => io::Error::other(e.to_string()),
+                    };
+                    w.problems.push(InputError::Io { path, source });
+                }
+            }
+        }
+    }
+    Ok(w)
+}
+
+/// Expands paths (directories recursively, `-` for stdin) with default options; the first
+/// problem is the error. For callers that want all or nothing.
+pub fn expand_paths(paths: &[String]) -> Result<Vec<String>, InputError> {
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    let w = walk(&paths, &WalkOptions::default()).map_err(|e| InputError::Io {
+        path: e.glob.clone(),
+        source: io::Error::other(e.to_string()),
+    })?;
+    if let Some(e) = w.problems.into_iter().next() {
+        return Err(e);
+    }
+    Ok(w.inputs.iter().map(Input::display).collect())
 }
 
 /// Compression detected from a stream's magic bytes.
@@ -125,13 +246,24 @@ pub struct Opened {
 
 /// Opens a path (or `-` for stdin), decompressing by magic.
 pub fn open(path: &str) -> Result<Opened, InputError> {
-    let raw: Box<dyn Read + Send> = if path == "-" {
-        Box::new(io::stdin())
+    let input = if path == "-" {
+        Input::Stdin
     } else {
-        Box::new(File::open(path).map_err(|e| InputError::Io {
+        Input::File(PathBuf::from(path))
+    };
+    open_input(&input)
+}
+
+/// Opens an input, decompressing by magic; errors carry its display name.
+pub fn open_input(input: &Input) -> Result<Opened, InputError> {
+    let path = input.display();
+    let path = path.as_str();
+    let raw: Box<dyn Read + Send> = match input {
+        Input::Stdin => Box::new(io::stdin()),
+        Input::File(p) => Box::new(File::open(p).map_err(|e| InputError::Io {
             path: path.to_string(),
             source: e,
-        })?)
+        })?),
     };
     let mut buffered = BufReader::with_capacity(256 * 1024, raw);
     let head = buffered.fill_buf().map_err(|e| InputError::Io {
@@ -171,6 +303,9 @@ pub struct LineReader<R> {
     buf: Vec<u8>,
     line_no: u64,
     bytes: u64,
+    /// The line terminator: `\n`, or `\r` for a file that ends its lines with bare CRs
+    /// (decided on the first buffer: CRs and no LF).
+    terminator: Option<u8>,
     /// Line numbers of lines that were cut (first few only).
     pub truncated: Vec<u64>,
 }
@@ -183,6 +318,7 @@ impl<R: BufRead> LineReader<R> {
             buf: Vec::with_capacity(1024),
             line_no: 0,
             bytes: 0,
+            terminator: None,
             truncated: Vec::new(),
         }
     }
@@ -206,7 +342,15 @@ impl<R: BufRead> LineReader<R> {
             if avail.is_empty() {
                 break;
             }
-            let (take, done) = match memchr::memchr(b'\n', avail) {
+            let term = *self.terminator.get_or_insert_with(|| {
+                let head = &avail[..avail.len().min(64 * 1024)];
+                if memchr::memchr(b'\n', head).is_none() && memchr::memchr(b'\r', head).is_some() {
+                    b'\r'
+                } else {
+                    b'\n'
+                }
+            });
+            let (take, done) = match memchr::memchr(term, avail) {
                 Some(i) => (i + 1, true),
                 None => (avail.len(), false),
             };

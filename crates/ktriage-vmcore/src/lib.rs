@@ -76,7 +76,14 @@ impl fmt::Display for Format {
 /// Format detected from the first bytes of a file, if any.
 pub fn detect_format(head: &[u8]) -> Option<Format> {
     if head.starts_with(b"\x7fELF") {
-        Some(Format::Elf)
+        // Only an ELF core file (e_type ET_CORE) is a dump; executables and objects are not.
+        const ET_CORE: u16 = 4;
+        let e_type = match (head.get(5), head.get(16..18)) {
+            (Some(1), Some(t)) => u16::from_le_bytes([t[0], t[1]]),
+            (Some(2), Some(t)) => u16::from_be_bytes([t[0], t[1]]),
+            _ => return None,
+        };
+        (e_type == ET_CORE).then_some(Format::Elf)
     } else if head.starts_with(kdump::KDUMP_SIGNATURE) {
         Some(Format::Kdump)
     } else if head.starts_with(flat::FLAT_SIGNATURE) {
@@ -135,7 +142,7 @@ impl Vmcore {
         if src.size() == 0 {
             return Err(Error::Empty);
         }
-        let mut head = [0u8; 16];
+        let mut head = [0u8; 64];
         let n = src.read_at(0, &mut head)?;
         let mut format = detect_format(&head[..n]).ok_or_else(|| {
             let hex: Vec<String> = head[..n.min(8)]

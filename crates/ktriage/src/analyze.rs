@@ -14,6 +14,8 @@ pub struct Options {
     pub no_signatures: bool,
     /// Bytes read so far across all inputs, for a caller's progress display.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// Read every file, also those whose content is not a log (`--all-files`).
+    pub all_files: bool,
 }
 
 impl Options {
@@ -22,6 +24,7 @@ impl Options {
             sel_tz_minutes: self.sel_tz_minutes,
             no_signatures: self.no_signatures,
             progress: self.progress.clone(),
+            all_files: self.all_files,
         }
     }
 
@@ -38,6 +41,17 @@ pub fn analyze_paths(paths: &[String], opts: Options) -> (Analysis, Vec<InputErr
     let (mut a, errors) = ktriage_parse::analyze::analyze_paths(paths, opts.parse());
     ktriage_diagnose::diagnose(&mut a, &opts.diagnose());
     (a, errors)
+}
+
+/// Analyses inputs (as [`ktriage_parse::input::walk`] lists them): the document with its
+/// incidents, the inputs that could not be read and those skipped by content.
+pub fn analyze_inputs(
+    inputs: &[ktriage_parse::input::Input],
+    opts: Options,
+) -> ktriage_parse::analyze::Outcome {
+    let mut out = ktriage_parse::analyze::analyze_inputs(inputs, opts.parse());
+    ktriage_diagnose::diagnose(&mut out.analysis, &opts.diagnose());
+    out
 }
 
 /// Analyses an in-memory log (for tests and fuzzing).

@@ -1,18 +1,37 @@
 //! The `ktriage` command line.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use ktriage::analyze::{analyze_paths, Options};
+use ktriage::analyze::{analyze_inputs, Options};
 use ktriage::model::Severity;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
+/// Version with the commit it was built from.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("KTRIAGE_COMMIT"), ")");
+
+const AFTER_HELP: &str = "\
+Examples:
+  ktriage analyze /var/log/kern.log           what happened, one line per incident first
+  ktriage analyze -v console.log              with the evidence and every next step
+  ktriage analyze --json dmesg.txt | jq .incidents
+  journalctl -k -b -1 -o short-monotonic | ktriage analyze -
+  ktriage analyze --fail-on critical ci-logs/ the exit status gates a CI job
+  ktriage vmcore dmesg /var/crash/*/vmcore    the kernel log of a dump
+
+Exit status:
+  0  analysed (nothing at or above --fail-on)
+  1  --fail-on: a report or finding at or above that severity
+  2  usage error, or an input that could not be read (missing, unreadable, truncated);
+     what could be read was analysed";
+
 #[derive(Parser)]
 #[command(
     name = "ktriage",
-    version,
-    about = "Why did this Linux machine crash or hang?"
+    version = VERSION,
+    about = "Why did this Linux machine crash or hang?",
+    after_help = AFTER_HELP
 )]
 struct Cli {
     #[command(subcommand)]
@@ -28,6 +47,13 @@ enum Command {
     Vmcore(VmcoreCommand),
     /// Print the JSON Schema of the `ktriage/analysis/1` document (`analyze --json`).
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of ktriage.
+    Man,
 }
 
 #[derive(Subcommand)]
@@ -45,10 +71,21 @@ enum VmcoreCommand {
     Info {
         /// The dump.
         dump: String,
-        /// Output JSON.
+        /// Output JSON (same as --format json).
         #[arg(long)]
         json: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: InfoFormat,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum InfoFormat {
+    /// Human summary.
+    Text,
+    /// JSON.
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -78,7 +115,26 @@ enum FailOn {
 struct AnalyzeArgs {
     /// Inputs: files (.gz/.xz/.zst read transparently), directories (recursive) or `-`.
     #[arg(required = true)]
-    paths: Vec<String>,
+    paths: Vec<std::path::PathBuf>,
+    /// Follow symbolic links inside directories (links named on the command line are always
+    /// read).
+    #[arg(short = 'L', long)]
+    follow_links: bool,
+    /// Include (`GLOB`) or exclude (`!GLOB`) files found in directories; repeatable.
+    #[arg(short = 'g', long = "glob", value_name = "GLOB")]
+    globs: Vec<String>,
+    /// Read every file, also those whose content is not a log (binaries, other JSON).
+    #[arg(long)]
+    all_files: bool,
+    /// Print only the one-line verdict per incident.
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print every finding with its evidence and next steps, and every skipped file.
+    #[arg(short, long)]
+    verbose: bool,
+    /// Print at most N incidents (text output).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
     /// Output JSON (same as --format json).
     #[arg(long)]
     json: bool,
@@ -137,6 +193,21 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Analyze(args) => run_analyze(args),
         Command::Vmcore(cmd) => run_vmcore(cmd),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "ktriage", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("ktriage: writing the man page: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Schema => {
             let schema = ktriage::model::json_schema();
             let mut out = std::io::stdout().lock();
@@ -197,9 +268,9 @@ fn run_vmcore(cmd: VmcoreCommand) -> ExitCode {
                 }
             }
         }
-        VmcoreCommand::Info { json, .. } => {
+        VmcoreCommand::Info { json, format, .. } => {
             let facts = ktriage::vmcore::document_facts(&core.facts());
-            if json {
+            if json || format == InfoFormat::Json {
                 serde_json::to_writer_pretty(&mut out, &facts)
                     .map_err(std::io::Error::other)
                     .and_then(|_| writeln!(out))
@@ -219,16 +290,28 @@ fn run_vmcore(cmd: VmcoreCommand) -> ExitCode {
 }
 
 fn run_analyze(args: AnalyzeArgs) -> ExitCode {
-    let paths = match ktriage::input::expand_paths(&args.paths) {
-        Ok(p) => p,
+    let walk_opts = ktriage::input::WalkOptions {
+        follow_links: args.follow_links,
+        globs: args.globs.clone(),
+    };
+    let walk = match ktriage::input::walk(&args.paths, &walk_opts) {
+        Ok(w) => w,
         Err(e) => {
             eprintln!("ktriage: {e}");
             return ExitCode::from(2);
         }
     };
-    let total: u64 = paths
+    // Each path that could not be read is named once, here; the rest is analysed.
+    for e in &walk.problems {
+        eprintln!("ktriage: warning: {e}");
+    }
+    let total: u64 = walk
+        .inputs
         .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
+        .filter_map(|i| match i {
+            ktriage::input::Input::File(p) => std::fs::metadata(p).ok(),
+            ktriage::input::Input::Stdin => None,
+        })
         .map(|m| m.len())
         .sum();
     let progress = Arc::new(AtomicU64::new(0));
@@ -237,6 +320,7 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
         sel_tz_minutes: args.sel_tz,
         no_signatures: false,
         progress: Some(progress.clone()),
+        all_files: args.all_files,
     };
     // A progress bar on a terminal when the input is large enough to take a while.
     let bar = (std::io::stderr().is_terminal() && total > 64 * 1024 * 1024).then(|| {
@@ -257,14 +341,41 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
         });
         (bar, done, ticker)
     });
-    let (analysis, errors) = analyze_paths(&paths, opts);
+    let outcome = analyze_inputs(&walk.inputs, opts);
+    let analysis = outcome.analysis;
     if let Some((bar, done, ticker)) = bar {
         done.store(true, Ordering::Relaxed);
         let _ = ticker.join();
         bar.finish_and_clear();
     }
-    for e in &errors {
-        eprintln!("ktriage: {e}");
+    // Notes and warnings go to stderr (and stay in the JSON document's `warnings`).
+    let mut incomplete = !walk.problems.is_empty();
+    for w in &analysis.warnings {
+        incomplete |= w.incomplete;
+        let at = if w.source.line > 0 {
+            format!("{}:{}", w.source.path, w.source.line)
+        } else {
+            w.source.path.clone()
+        };
+        let what = if w.incomplete { "warning" } else { "note" };
+        // An input error's message already starts with its path.
+        if w.message.starts_with(&w.source.path) {
+            eprintln!("ktriage: {what}: {}", w.message);
+        } else {
+            eprintln!("ktriage: {what}: {at}: {}", w.message);
+        }
+    }
+    if !outcome.not_logs.is_empty() {
+        if args.verbose {
+            for (p, why) in &outcome.not_logs {
+                eprintln!("ktriage: note: {p}: skipped, {why}");
+            }
+        } else {
+            eprintln!(
+                "ktriage: note: skipped {} file(s) whose content is not a log (-v names them, --all-files reads them)",
+                outcome.not_logs.len()
+            );
+        }
     }
     let format = if args.json { Format::Json } else { args.format };
     let stdout = std::io::stdout();
@@ -284,7 +395,17 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
                 ColorWhen::Auto => anstream::ColorChoice::Auto,
             };
             let mut out = anstream::AutoStream::new(stdout.lock(), choice);
-            out.write_all(ktriage::render::text(&analysis).as_bytes())
+            let view = ktriage::render::TextView {
+                detail: if args.quiet {
+                    ktriage::render::Detail::Verdict
+                } else if args.verbose {
+                    ktriage::render::Detail::Full
+                } else {
+                    ktriage::render::Detail::Summary
+                },
+                limit: args.limit,
+            };
+            out.write_all(ktriage::render::text_with(&analysis, &view).as_bytes())
         }
     };
     if let Err(e) = result {
@@ -293,7 +414,7 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if !errors.is_empty() {
+    if incomplete {
         return ExitCode::from(2);
     }
     if let Some(level) = args.fail_on {

@@ -77,6 +77,7 @@ pub fn parse_proc_interrupts(
                 line,
             },
             message,
+            incomplete: false,
         });
     };
     let mut lines = text

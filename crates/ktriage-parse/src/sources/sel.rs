@@ -441,6 +441,7 @@ impl Collector<'_> {
                 line,
             },
             message,
+            incomplete: false,
         });
     }
 

@@ -146,7 +146,7 @@ fn detail_lines(r: &Report) -> Vec<String> {
 }
 
 /// Writes the human summary: incidents first, then each boot's reports and events in log order.
-pub fn text(a: &Analysis) -> String {
+fn full_text(a: &Analysis, limit: Option<usize>) -> String {
     let mut s = String::new();
     let notable_events = a.events.iter().any(|e| e.severity >= Severity::Warning);
     if a.incidents.is_empty() && a.reports.is_empty() && !notable_events {
@@ -185,7 +185,8 @@ pub fn text(a: &Analysis) -> String {
             .max()
             .unwrap_or(Severity::Info)
     };
-    for inc in &a.incidents {
+    let shown = limit.unwrap_or(usize::MAX).min(a.incidents.len());
+    for inc in &a.incidents[..shown] {
         let root = inc
             .root
             .as_deref()
@@ -201,7 +202,14 @@ pub fn text(a: &Analysis) -> String {
             inc.confidence * 100.0
         );
     }
-    for inc in &a.incidents {
+    if shown < a.incidents.len() {
+        let _ = writeln!(
+            s,
+            "  (+{} more incident(s); --limit)",
+            a.incidents.len() - shown
+        );
+    }
+    for inc in &a.incidents[..shown] {
         let _ = writeln!(s);
         let sev = incident_sev(inc);
         let _ = writeln!(
@@ -400,14 +408,219 @@ pub fn text(a: &Analysis) -> String {
             );
         }
     }
-    for w in &a.warnings {
+    s
+}
+
+/// How much the text output says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// One line per incident (`-q`).
+    Verdict,
+    /// The answer, each incident's cause, why and first step, and the timeline (default).
+    Summary,
+    /// Everything: every finding with its evidence and next steps (`-v`).
+    Full,
+}
+
+/// Options of the text output.
+#[derive(Debug, Clone, Copy)]
+pub struct TextView {
+    /// How much to say.
+    pub detail: Detail,
+    /// At most this many incidents.
+    pub limit: Option<usize>,
+}
+
+/// The full text output (every finding, evidence and step).
+pub fn text(a: &Analysis) -> String {
+    full_text(a, None)
+}
+
+/// The text output at a level of detail.
+pub fn text_with(a: &Analysis, view: &TextView) -> String {
+    match view.detail {
+        Detail::Full => full_text(a, view.limit),
+        Detail::Verdict => verdict_text(a, view.limit),
+        Detail::Summary => summary_text(a, view.limit),
+    }
+}
+
+/// Columns of the summary: the terminal's (`COLUMNS`), at most 100.
+fn width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .filter(|&c| c >= 40)
+        .map_or(100, |c| c.min(100))
+}
+
+/// Word-wraps `text` to `width` columns with `indent` before every line, at most `max` lines
+/// (the last one ends with `…` when cut).
+fn wrap(text: &str, indent: &str, width: usize, max: usize) -> Vec<String> {
+    let room = width.saturating_sub(visible_len(indent)).max(20);
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let w = visible_len(word);
+        if !cur.is_empty() && visible_len(&cur) + 1 + w > room {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        if w > room {
+            cur.push_str(&clip(word, room));
+        } else {
+            cur.push_str(word);
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    if lines.len() > max {
+        lines.truncate(max);
+        if let Some(l) = lines.last_mut() {
+            *l = clip(&format!("{l} …"), room);
+        }
+    }
+    lines.into_iter().map(|l| format!("{indent}{l}")).collect()
+}
+
+/// Printed width of `s`: characters, without ANSI colour sequences.
+fn visible_len(s: &str) -> usize {
+    let mut n = 0;
+    let mut esc = false;
+    for c in s.chars() {
+        match (esc, c) {
+            (false, '\u{1b}') => esc = true,
+            (true, 'm') => esc = false,
+            (true, _) => {}
+            (false, _) => n += 1,
+        }
+    }
+    n
+}
+
+fn nothing_wrong(a: &Analysis) -> Option<String> {
+    let notable_events = a.events.iter().any(|e| e.severity >= Severity::Warning);
+    (a.incidents.is_empty() && a.reports.is_empty() && !notable_events).then(|| {
+        let lines: u64 = a.sources.iter().map(|src| src.lines).sum();
+        format!(
+            "{} nothing wrong found: no kernel report and no warning in {} source(s), {} boot(s), {lines} line(s)\n",
+            "ktriage:".bold(),
+            a.sources.len(),
+            a.boots.len(),
+        )
+    })
+}
+
+fn incident_severity(inc: &Incident) -> Severity {
+    inc.findings
+        .iter()
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(Severity::Info)
+}
+
+fn verdict_lines(a: &Analysis, limit: Option<usize>, width: usize, s: &mut String) {
+    let shown = limit.unwrap_or(usize::MAX).min(a.incidents.len());
+    for inc in &a.incidents[..shown] {
+        let line = format!(
+            "{} {}: {} ({:.0}%)",
+            sev_tag(incident_severity(inc)),
+            inc.id,
+            inc.summary,
+            inc.confidence * 100.0
+        );
+        for l in wrap(&line, "", width, 2) {
+            let _ = writeln!(s, "{l}");
+        }
+    }
+    if shown < a.incidents.len() {
+        let _ = writeln!(s, "(+{} more incident(s))", a.incidents.len() - shown);
+    }
+}
+
+fn verdict_text(a: &Analysis, limit: Option<usize>) -> String {
+    if let Some(l) = nothing_wrong(a) {
+        return l;
+    }
+    let mut s = String::new();
+    verdict_lines(a, limit, width(), &mut s);
+    s
+}
+
+fn summary_text(a: &Analysis, limit: Option<usize>) -> String {
+    if let Some(l) = nothing_wrong(a) {
+        return l;
+    }
+    let width = width();
+    let mut s = String::new();
+    let crit = a
+        .reports
+        .iter()
+        .filter(|r| r.severity == Severity::Critical)
+        .count();
+    let _ = writeln!(
+        s,
+        "{} {} report(s) ({crit} critical), {} event(s) in {} source(s), {} boot(s)",
+        "ktriage:".bold(),
+        a.reports.len(),
+        a.events.len(),
+        a.sources.len(),
+        a.boots.len(),
+    );
+    verdict_lines(a, limit, width, &mut s);
+    let shown = limit.unwrap_or(usize::MAX).min(a.incidents.len());
+    let mut hidden_steps = 0;
+    for inc in &a.incidents[..shown] {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "{}", format!("{}:", inc.id).bold());
+        if let Some(r) = inc.root.as_deref().and_then(|r| a.report_by_id(r)) {
+            let line = format!("cause: {} {} ({})", r.id, r.title, where_of(&r.source));
+            for l in wrap(&line, "  ", width, 2) {
+                let _ = writeln!(s, "{l}");
+            }
+        }
+        // The most telling finding explains; the others are named.
+        if let Some(f) = inc.findings.first() {
+            for l in wrap(&format!("why: {}", f.message), "  ", width, 4) {
+                let _ = writeln!(s, "{l}");
+            }
+        }
+        let mut others: Vec<&str> = Vec::new();
+        for f in inc.findings.iter().skip(1) {
+            if !others.contains(&f.rule) && Some(f.rule) != inc.findings.first().map(|f| f.rule) {
+                others.push(f.rule);
+            }
+        }
+        if !others.is_empty() {
+            for l in wrap(&format!("also: {}", others.join(", ")), "  ", width, 2) {
+                let _ = writeln!(s, "{l}");
+            }
+        }
+        let mut steps = inc.findings.iter().flat_map(|f| f.advice.iter());
+        if let Some(step) = steps.next() {
+            for l in wrap(&format!("do first: {step}"), "  ", width, 3) {
+                let _ = writeln!(
+                    s,
+                    "{}",
+                    l.replacen("do first:", &"do first:".green().bold().to_string(), 1)
+                );
+            }
+        }
+        hidden_steps += steps.count();
+    }
+    if shown < a.incidents.len() || hidden_steps > 0 {
+        let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "{} {}:{}: {}",
-            "note:".yellow(),
-            w.source.path,
-            w.source.line,
-            w.message
+            "(-v: evidence and {hidden_steps} more step(s){})",
+            if shown < a.incidents.len() {
+                format!(", {} more incident(s)", a.incidents.len() - shown)
+            } else {
+                String::new()
+            }
         );
     }
     s

@@ -1,0 +1,351 @@
+//! The `ktriage` binary as a user runs it: paths that are missing, unreadable, symlinked, deep
+//! or oddly named; truncated compressed logs; the journal and `/dev/kmsg` formats; exit codes;
+//! output sizes. The log content is the lab's real amd64 NULL-dereference oops
+//! (tests/fixtures/lab/EXCEPTION-amd64.log), re-prefixed the way each tool prints it.
+
+use assert_cmd::Command;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The real oops lines (lab EXCEPTION-amd64, lines 374-414) as `(uptime, text)`.
+fn oops_lines() -> Vec<(f64, String)> {
+    let log = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/lab/EXCEPTION-amd64.log"
+    ))
+    .unwrap();
+    log.lines()
+        .skip(373)
+        .take(41)
+        .map(|l| {
+            let (ts, text) = l.split_once("] ").expect("printk stamp");
+            let up: f64 = ts.trim_start_matches('[').trim().parse().unwrap();
+            (up, text.to_string())
+        })
+        .collect()
+}
+
+fn oops_text() -> String {
+    oops_lines()
+        .iter()
+        .map(|(t, l)| format!("[{t:12.6}] {l}\n"))
+        .collect()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ktriage-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn ktriage() -> Command {
+    let mut c = Command::cargo_bin("ktriage").unwrap();
+    c.env("NO_COLOR", "1").env_remove("COLUMNS");
+    c
+}
+
+/// Runs `analyze --json` and returns (document, stderr, exit code).
+fn analyze_json(args: &[&std::ffi::OsStr]) -> (serde_json::Value, String, i32) {
+    let out = ktriage()
+        .arg("analyze")
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (
+        doc,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn first_oops(doc: &serde_json::Value) -> (Option<u64>, Option<String>) {
+    let r = doc["reports"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["kind"] == "oops"))
+        .expect("an oops report");
+    (
+        r["cpu"].as_u64(),
+        r["ip"]["function"].as_str().map(str::to_string),
+    )
+}
+
+const WANT: (Option<u64>, Option<&str>) = (Some(0), Some("lkdtm_EXCEPTION"));
+
+fn assert_oops(doc: &serde_json::Value) {
+    let (cpu, ip) = first_oops(doc);
+    assert_eq!((cpu, ip.as_deref()), WANT, "{doc}");
+}
+
+#[test]
+fn a_missing_path_is_named_and_the_rest_is_analysed() {
+    let d = tmp("missing");
+    let log = d.join("console.log");
+    std::fs::write(&log, oops_text()).unwrap();
+    let missing = d.join("nope.log");
+    let (doc, err, code) = analyze_json(&[missing.as_os_str(), log.as_os_str()]);
+    assert_eq!(code, 2);
+    assert!(err.contains(&*missing.to_string_lossy()), "{err}");
+    assert_eq!(err.matches("nope.log").count(), 1, "named once: {err}");
+    assert_oops(&doc);
+}
+
+#[test]
+fn an_unreadable_subdirectory_is_named_and_skipped() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tmp("private");
+    std::fs::write(d.join("kern.log"), oops_text()).unwrap();
+    let private = d.join("private");
+    std::fs::create_dir(&private).unwrap();
+    std::fs::write(private.join("secret.log"), "x\n").unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let root = std::fs::read_dir(&private).is_ok(); // root reads it anyway
+    let (doc, err, code) = analyze_json(&[d.as_os_str()]);
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_oops(&doc);
+    if !root {
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(&*private.to_string_lossy()), "{err}");
+        assert!(!err.contains("kern.log"), "{err}");
+    }
+}
+
+#[test]
+fn symlinks_deep_trees_and_non_utf8_names() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = tmp("walk");
+    let real = tmp("walk-real");
+    std::fs::write(real.join("target.log"), oops_text()).unwrap();
+    std::os::unix::fs::symlink(real.join("target.log"), d.join("link.log")).unwrap();
+    // Inside a directory a link is followed only with -L.
+    let (doc, _, code) = analyze_json(&[d.as_os_str()]);
+    assert_eq!(
+        (code, doc["reports"].as_array().map(Vec::len)),
+        (0, Some(0))
+    );
+    let (doc, _, code) = analyze_json(&["-L".as_ref(), d.as_os_str()]);
+    assert_eq!(code, 0);
+    assert_oops(&doc);
+    // Named on the command line, it is always read.
+    let (doc, _, _) = analyze_json(&[d.join("link.log").as_os_str()]);
+    assert_oops(&doc);
+    // 40 levels deep, under a name that is not UTF-8.
+    let mut deep = tmp("deep");
+    let top = deep.clone();
+    for i in 0..40 {
+        deep = deep.join(format!("d{i}"));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    let odd = deep.join(std::ffi::OsStr::from_bytes(b"kern-\xff.log"));
+    std::fs::write(&odd, oops_text()).unwrap();
+    let (doc, err, code) = analyze_json(&[top.as_os_str()]);
+    assert_eq!(code, 0, "{err}");
+    assert_oops(&doc);
+}
+
+#[test]
+fn globs_select_files_and_non_logs_are_skipped_with_a_count() {
+    let d = tmp("globs");
+    std::fs::write(d.join("kern.log"), oops_text()).unwrap();
+    std::fs::write(d.join("kern.txt"), oops_text()).unwrap();
+    std::fs::write(d.join("expect.json"), "{\"inputs\": [\"kern.log\"]}\n").unwrap();
+    std::fs::copy(std::env::current_exe().unwrap(), d.join("a.out")).unwrap();
+    let (doc, err, code) = analyze_json(&[d.as_os_str()]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["sources"].as_array().map(Vec::len), Some(2), "{err}");
+    assert!(err.contains("skipped 2 file(s)"), "{err}");
+    let (doc, _, _) = analyze_json(&["-g".as_ref(), "*.log".as_ref(), d.as_os_str()]);
+    assert_eq!(doc["sources"].as_array().map(Vec::len), Some(1));
+    let (doc, _, _) = analyze_json(&["-g".as_ref(), "!*.txt".as_ref(), d.as_os_str()]);
+    assert_eq!(
+        doc["sources"][0]["path"]
+            .as_str()
+            .map(|p| p.ends_with("kern.log")),
+        Some(true)
+    );
+    let (doc, _, _) = analyze_json(&["--all-files".as_ref(), d.as_os_str()]);
+    assert_eq!(doc["sources"].as_array().map(Vec::len), Some(4));
+}
+
+fn compress(kind: &str, data: &[u8]) -> Vec<u8> {
+    match kind {
+        "gz" => {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        "xz" => {
+            let mut e = xz2::write::XzEncoder::new(Vec::new(), 6);
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        _ => zstd::encode_all(data, 3).unwrap(),
+    }
+}
+
+#[test]
+fn truncated_compressed_logs_warn_with_the_offset_and_exit_2() {
+    let d = tmp("trunc");
+    // Enough text that a cut in the middle leaves the oops in what was read.
+    let mut text = oops_text();
+    // Varied lines, so that each format emits several blocks (zstd decodes 128 KiB blocks).
+    for i in 0..20_000u64 {
+        text.push_str(&format!(
+            "[{:12.6}] usb 1-1: new high-speed USB device number {} using xhci_hcd, id {:x}\n",
+            9.0 + i as f64 / 1000.0,
+            i % 127,
+            i.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        ));
+    }
+    for kind in ["gz", "xz", "zst"] {
+        let whole = compress(kind, text.as_bytes());
+        let p = d.join(format!("kern.log.{kind}"));
+        std::fs::write(&p, &whole).unwrap();
+        let (doc, err, code) = analyze_json(&[p.as_os_str()]);
+        assert_eq!(code, 0, "{kind} whole: {err}");
+        assert_oops(&doc);
+        std::fs::write(&p, &whole[..whole.len() * 2 / 3]).unwrap();
+        let (doc, err, code) = analyze_json(&[p.as_os_str()]);
+        assert_eq!(code, 2, "{kind} cut: {err}");
+        assert!(
+            err.contains(&*p.to_string_lossy()) && err.contains("at byte "),
+            "{kind}: {err}"
+        );
+        assert_oops(&doc);
+        assert!(doc["warnings"][0]["incomplete"].as_bool().unwrap_or(false));
+    }
+}
+
+#[test]
+fn every_journal_format_and_kmsg_records() {
+    let lines = oops_lines();
+    let t0 = 1_711_443_600i64;
+    let render = |f: &dyn Fn(f64, &str) -> String| -> String {
+        lines.iter().map(|(t, l)| f(*t, l)).collect()
+    };
+    let forms: Vec<(&str, String)> = vec![
+        (
+            "short-monotonic",
+            render(&|t, l| format!("[{t:12.6}] host kernel: {l}\n")),
+        ),
+        (
+            "short-full",
+            render(&|_, l| format!("Tue 2024-03-26 10:00:00 CET host kernel: {l}\n")),
+        ),
+        (
+            "short-unix",
+            render(&|t, l| format!("{}.{:06} host kernel: {l}\n", t0 + t as i64, 0)),
+        ),
+        (
+            "syslog with printk stamp",
+            render(&|t, l| format!("Mar 26 10:00:00 host kernel: [{t:12.6}] {l}\n")),
+        ),
+        (
+            "/dev/kmsg",
+            render(&|t, l| {
+                format!(
+                    "4,{},{},-;{l}\n SUBSYSTEM=cpu\n",
+                    (t * 1000.0) as u64,
+                    (t * 1e6) as u64
+                )
+            }),
+        ),
+        ("bare CR", render(&|t, l| format!("[{t:12.6}] {l}\r"))),
+        ("NUL run", format!("{}{}", "\0".repeat(300), oops_text())),
+    ];
+    let d = tmp("formats");
+    for (name, text) in forms {
+        let p = d.join("log");
+        std::fs::write(&p, &text).unwrap();
+        let (doc, err, code) = analyze_json(&[p.as_os_str()]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert_eq!(doc["boots"].as_array().map(Vec::len), Some(1), "{name}");
+        let (cpu, ip) = first_oops(&doc);
+        assert_eq!((cpu, ip.as_deref()), WANT, "{name}");
+    }
+}
+
+#[test]
+fn stdin_exit_codes_and_colour() {
+    let out = ktriage()
+        .args(["analyze", "--fail-on", "critical", "-"])
+        .write_stdin(oops_text())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "NO_COLOR: {text}");
+    let out = ktriage()
+        .args(["analyze", "--color", "always", "-"])
+        .write_stdin(oops_text())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+    // Usage errors are 2.
+    let out = ktriage()
+        .args(["analyze", "--bogus", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_shipped_example_fits_a_screen_and_quiet_is_the_verdict() {
+    let example: &Path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/nested-oops-die-lock.log"
+    ));
+    let out = ktriage().arg("analyze").arg(example).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() <= 30, "{} lines:\n{text}", lines.len());
+    assert!(lines.iter().all(|l| l.chars().count() <= 100), "{text}");
+    assert!(
+        text.contains("die_lock") && text.contains("do first:"),
+        "{text}"
+    );
+    let out = ktriage()
+        .arg("analyze")
+        .arg("-q")
+        .arg(example)
+        .output()
+        .unwrap();
+    let quiet = String::from_utf8(out.stdout).unwrap();
+    assert!(quiet.starts_with("CRIT i1:"), "{quiet}");
+    assert!(quiet.lines().count() <= 3, "{quiet}");
+    let out = ktriage()
+        .arg("analyze")
+        .arg("-v")
+        .arg(example)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains("saw "));
+}
+
+#[test]
+fn version_completions_and_man_page() {
+    let out = ktriage().arg("--version").output().unwrap();
+    let v = String::from_utf8(out.stdout).unwrap();
+    assert!(v.starts_with("ktriage ") && v.contains('('), "{v}");
+    let out = ktriage().args(["completions", "bash"]).output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains("_ktriage"));
+    let out = ktriage().arg("man").output().unwrap();
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains(".TH ktriage"));
+    let out = ktriage().args(["analyze", "--help"]).output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        help.contains("--follow-links") && help.contains("--glob"),
+        "{help}"
+    );
+    let out = ktriage().arg("--help").output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        help.contains("Exit status:") && help.contains("Examples:"),
+        "{help}"
+    );
+}
