@@ -25,8 +25,14 @@ pub fn apply(cx: &Ctx, incidents: &mut [Incident]) {
             .iter()
             .filter_map(|id| a.report_by_id(id))
             .collect();
-        // A boot that panicked did reach panic, whatever incident its panic joined.
-        if reports.iter().any(|r| panicked_boots.contains(&r.boot)) {
+        // A boot that panicked did reach panic, whatever incident its panic joined; a log
+        // read out of a vmcore comes from a machine that was dumped.
+        if reports.iter().any(|r| {
+            panicked_boots.contains(&r.boot)
+                || a.sources
+                    .iter()
+                    .any(|s| s.path == r.source.path && s.kind == SourceKind::Vmcore)
+        }) {
             continue;
         }
         let crashed = reports.iter().any(|r| util::is_oops_kind(r.kind));

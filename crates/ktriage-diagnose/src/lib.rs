@@ -168,6 +168,38 @@ pub fn diagnose(analysis: &mut Analysis, opts: &Options) {
     analysis.incidents = incidents;
 }
 
+/// Says how often an identical report repeated: `WARNING in foo: 300000 times on CPUs 0-63,
+/// first a.log:10, last a.log:9000000`.
+fn fold_repeats(c: &mut Claim, a: &Analysis, first: usize, more: &[usize]) {
+    let r0 = &a.reports[first];
+    let last = &a.reports[*more.last().unwrap_or(&first)];
+    let mut cpus: Vec<u32> = std::iter::once(first)
+        .chain(more.iter().copied())
+        .filter_map(|k| a.reports[k].cpu)
+        .collect();
+    cpus.sort_unstable();
+    cpus.dedup();
+    let on = match cpus.len() {
+        0 => String::new(),
+        1 => format!(" on CPU {}", cpus[0]),
+        _ => format!(" on CPUs {}", util::cpu_ranges(&cpus)),
+    };
+    let n = more.len() + 1;
+    let tail = format!(
+        "{}: {n} times{on}, first {}, last {}",
+        r0.title,
+        util::at_report(r0),
+        util::at_report(last)
+    );
+    c.finding.message.push_str(&format!(
+        " Printed {n} times{on}: first {}, last {}.",
+        util::at_report(r0),
+        util::at_report(last)
+    ));
+    c.finding.evidence.push(util::ev_report(last));
+    c.summary = Some(tail);
+}
+
 /// Union-find over nodes.
 struct Dsu {
     parent: Vec<usize>,
@@ -266,6 +298,10 @@ fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
         })
         .collect();
     let mut same_task_mentions: HashMap<usize, usize> = HashMap::new();
+    // Identical unexplained reports of a boot (a WARN storm: the same title thousands of
+    // times) fold into one claim: (boot, title) -> claim, and the reports each one took.
+    let mut by_title: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut folded: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, r) in a.reports.iter().enumerate() {
         if covered[i] {
             continue;
@@ -275,6 +311,13 @@ fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
         let root = dsu.find(me);
         if covered_roots.contains(&root) {
             continue;
+        }
+        if !generic_of.contains_key(&root) {
+            if let Some(&ci) = by_title.get(&(r.boot, r.title.as_str())) {
+                claims[ci].members.push(Node::Report(i));
+                folded.entry(ci).or_default().push(i);
+                continue;
+            }
         }
         match generic_of.get(&root) {
             Some(&ci) => {
@@ -295,9 +338,17 @@ fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
             }
             None => {
                 generic_of.insert(root, claims.len());
+                by_title.insert((r.boot, r.title.as_str()), claims.len());
                 claims.push(knowledge::generic_claim(r, i));
             }
         }
+    }
+    for (ci, more) in folded {
+        let first = match claims[ci].members.first() {
+            Some(Node::Report(k)) => *k,
+            _ => continue,
+        };
+        fold_repeats(&mut claims[ci], a, first, &more);
     }
     for (ci, c) in claims.iter().enumerate() {
         dsu.id(Node::Claim(ci));

@@ -201,6 +201,25 @@ pub fn stopped_cpu(r: &Report) -> bool {
     })
 }
 
+/// Sorted, distinct CPU numbers as ranges: `0-3, 7, 9-10`.
+pub fn cpu_ranges(cpus: &[u32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < cpus.len() {
+        let mut j = i;
+        while j + 1 < cpus.len() && cpus[j + 1] == cpus[j] + 1 {
+            j += 1;
+        }
+        out.push(if j > i {
+            format!("{}-{}", cpus[i], cpus[j])
+        } else {
+            cpus[i].to_string()
+        });
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
 /// The first finding of `rule`, in any incident (for rule tests).
 #[cfg(test)]
 pub fn finding<'a>(a: &'a Analysis, rule: &str) -> Option<&'a Finding> {

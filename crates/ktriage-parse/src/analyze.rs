@@ -119,6 +119,8 @@ impl Analyzer {
     /// Extracts a vmcore's kernel log and analyses it, with the dump's facts on the source.
     fn add_vmcore(&mut self, path: &str) -> Result<(), input::InputError> {
         let dump = crate::vmcore::read_dump(path)?;
+        // An incomplete dump's warnings say what is missing; the run reports it in its status.
+        let incomplete = !dump.facts.completeness.complete;
         for w in &dump.warnings {
             self.analysis.warnings.push(InputWarning {
                 source: Location {
@@ -126,7 +128,7 @@ impl Analyzer {
                     line: 0,
                 },
                 message: w.clone(),
-                incomplete: false,
+                incomplete,
             });
         }
         let reader: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(dump.text));

@@ -196,6 +196,79 @@ pub fn expand_paths(paths: &[String]) -> Result<Vec<String>, InputError> {
     Ok(w.inputs.iter().map(Input::display).collect())
 }
 
+/// The live kernel log device.
+pub const KMSG: &str = "/dev/kmsg";
+
+/// Whether `p` is the kernel log device (`/dev/kmsg`, or a character device of that name).
+fn is_kmsg(p: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    p == Path::new(KMSG)
+        || (p.file_name() == Some(std::ffi::OsStr::new("kmsg"))
+            && std::fs::metadata(p).is_ok_and(|m| m.file_type().is_char_device()))
+}
+
+/// Reads `/dev/kmsg` like `dmesg` does: non-blocking, one record per read, stopping at the
+/// end of the buffer instead of waiting for the next message; records overwritten while
+/// reading (`EPIPE`) are skipped.
+struct KmsgReader {
+    file: File,
+    record: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl KmsgReader {
+    fn open(p: &Path) -> io::Result<KmsgReader> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(p)?;
+        Ok(KmsgReader {
+            file,
+            record: vec![0; 0],
+            pos: 0,
+            done: false,
+        })
+    }
+}
+
+impl Read for KmsgReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.record.len() {
+            if self.done {
+                return Ok(0);
+            }
+            // A record is at most 8 KiB of text plus its dictionary.
+            self.record.resize(16 * 1024, 0);
+            self.pos = 0;
+            match self.file.read(&mut self.record) {
+                Ok(0) => {
+                    self.done = true;
+                    self.record.clear();
+                }
+                Ok(n) => {
+                    self.record.truncate(n);
+                    if self.record.last() != Some(&b'\n') {
+                        self.record.push(b'\n');
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.done = true;
+                    self.record.clear();
+                }
+                Err(e) if e.raw_os_error() == Some(libc::EPIPE) => self.record.clear(),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.record.clear(),
+                Err(e) => return Err(e),
+            }
+        }
+        let n = out.len().min(self.record.len() - self.pos);
+        out[..n].copy_from_slice(&self.record[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 /// Compression detected from a stream's magic bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
@@ -260,6 +333,12 @@ pub fn open_input(input: &Input) -> Result<Opened, InputError> {
     let path = path.as_str();
     let raw: Box<dyn Read + Send> = match input {
         Input::Stdin => Box::new(io::stdin()),
+        Input::File(p) if is_kmsg(p) => {
+            Box::new(KmsgReader::open(p).map_err(|e| InputError::Io {
+                path: path.to_string(),
+                source: e,
+            })?)
+        }
         Input::File(p) => Box::new(File::open(p).map_err(|e| InputError::Io {
             path: path.to_string(),
             source: e,

@@ -66,13 +66,10 @@ pub struct DumpLog {
 
 /// Opens a dump and extracts its log and facts.
 pub fn read_dump(path: &str) -> Result<DumpLog, InputError> {
-    let core = Vmcore::open(path).map_err(|source| InputError::Vmcore {
-        path: path.to_string(),
-        what: "",
-        source,
-    })?;
+    let (core, notes) = open_dump(path)?;
     let facts = core.facts();
-    let mut warnings: Vec<String> = facts.warnings.clone();
+    let mut warnings: Vec<String> = notes;
+    warnings.extend(facts.warnings.iter().cloned());
     let dmesg = core.dmesg().map_err(|source| InputError::Vmcore {
         path: path.to_string(),
         what: "reading the kernel log: ",
@@ -89,6 +86,40 @@ pub fn read_dump(path: &str) -> Result<DumpLog, InputError> {
         facts: document_facts(&facts),
         warnings,
     })
+}
+
+/// Opens a dump; a gzip, xz or zstd one is first decompressed to an unlinked temporary file
+/// (the dump formats need random access). The notes say so, and say when the compressed file
+/// ended early (what was decompressed is read; the missing pages count as lost).
+pub fn open_dump(path: &str) -> Result<(Vmcore, Vec<String>), InputError> {
+    let vm_err = |source| InputError::Vmcore {
+        path: path.to_string(),
+        what: "",
+        source,
+    };
+    let mut opened = crate::input::open(path)?;
+    let Some(kind) = opened.compression.name() else {
+        drop(opened);
+        return Vmcore::open(path).map(|c| (c, Vec::new())).map_err(vm_err);
+    };
+    let io_err = |source| InputError::Io {
+        path: path.to_string(),
+        source,
+    };
+    let mut tmp = tempfile::tempfile().map_err(io_err)?;
+    let mut notes = Vec::new();
+    match std::io::copy(&mut opened.reader, &mut tmp) {
+        Ok(n) => notes.push(format!(
+            "{kind}-compressed dump decompressed to a temporary file ({n} bytes)"
+        )),
+        Err(e) => {
+            let n = std::io::Seek::stream_position(&mut tmp).unwrap_or(0);
+            notes.push(format!(
+                "{kind}-compressed dump ends early after {n} decompressed bytes ({e}): the rest of the dump is missing"
+            ));
+        }
+    }
+    Vmcore::from_file(tmp).map(|c| (c, notes)).map_err(vm_err)
 }
 
 /// Rewrites `[    1.234567] [  T115] text` (dmesg tools) as `[    1.234567][  T115] text`, the

@@ -133,6 +133,11 @@ impl Vmcore {
         Self::from_source(Arc::new(FileSource::new(file)?))
     }
 
+    /// Opens a dump from an open file (a temporary file holding a decompressed dump).
+    pub fn from_file(file: std::fs::File) -> Result<Vmcore> {
+        Self::from_source(Arc::new(FileSource::new(file)?))
+    }
+
     /// Opens a dump held in memory.
     pub fn from_bytes(bytes: impl Into<Arc<[u8]>>) -> Result<Vmcore> {
         Self::from_source(Arc::new(MemSource(bytes.into())))

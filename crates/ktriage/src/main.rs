@@ -113,8 +113,8 @@ enum FailOn {
 
 #[derive(clap::Args)]
 struct AnalyzeArgs {
-    /// Inputs: files (.gz/.xz/.zst read transparently), directories (recursive) or `-`.
-    #[arg(required = true)]
+    /// Inputs: files (.gz/.xz/.zst read transparently), directories (recursive) or `-`;
+    /// none: the live kernel log (/dev/kmsg, read to its end like dmesg).
     paths: Vec<std::path::PathBuf>,
     /// Follow symbolic links inside directories (links named on the command line are always
     /// read).
@@ -226,17 +226,24 @@ fn main() -> ExitCode {
 }
 
 fn run_vmcore(cmd: VmcoreCommand) -> ExitCode {
-    use ktriage_vmcore::{Style, Vmcore};
+    use ktriage_vmcore::Style;
     let path = match &cmd {
         VmcoreCommand::Dmesg { dump, .. } | VmcoreCommand::Info { dump, .. } => dump.clone(),
     };
-    let core = match Vmcore::open(&path) {
-        Ok(c) => c,
+    let core = match ktriage::vmcore::open_dump(&path) {
+        Ok((c, notes)) => {
+            for n in notes {
+                eprintln!("ktriage: note: {path}: {n}");
+            }
+            c
+        }
         Err(e) => {
-            eprintln!("ktriage: {path}: {e}");
+            // The error names the dump.
+            eprintln!("ktriage: {e}");
             return ExitCode::from(2);
         }
     };
+    let mut log_incomplete = false;
     let mut out = std::io::stdout().lock();
     let res = match cmd {
         VmcoreCommand::Dmesg { format, .. } => {
@@ -253,8 +260,12 @@ fn run_vmcore(cmd: VmcoreCommand) -> ExitCode {
             match core.dmesg() {
                 Ok(d) => {
                     for w in &d.warnings {
-                        eprintln!("ktriage: {path}: warning: {w}");
+                        eprintln!("ktriage: warning: {path}: {w}");
                     }
+                    // An incomplete dump whose log area was affected: the log printed is not
+                    // the whole log, and the exit status says so.
+                    log_incomplete =
+                        !d.warnings.is_empty() && !core.facts().completeness.is_complete();
                     let style = style.unwrap_or(if d.has_caller_id {
                         Style::PlainWithCaller
                     } else {
@@ -280,6 +291,7 @@ fn run_vmcore(cmd: VmcoreCommand) -> ExitCode {
         }
     };
     match res {
+        Ok(()) if log_incomplete => ExitCode::from(2),
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
@@ -294,7 +306,12 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
         follow_links: args.follow_links,
         globs: args.globs.clone(),
     };
-    let walk = match ktriage::input::walk(&args.paths, &walk_opts) {
+    let paths = if args.paths.is_empty() {
+        vec![std::path::PathBuf::from(ktriage::input::KMSG)]
+    } else {
+        args.paths.clone()
+    };
+    let walk = match ktriage::input::walk(&paths, &walk_opts) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("ktriage: {e}");
@@ -422,8 +439,20 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
             FailOn::Warning => Severity::Warning,
             FailOn::Critical => Severity::Critical,
         };
-        let hit = analysis.reports.iter().any(|r| r.severity >= min)
-            || analysis.findings().any(|f| f.severity >= min);
+        // A SysRq dump is what the operator asked for, not a problem.
+        let asked = |id: &String| {
+            analysis
+                .report_by_id(id)
+                .is_some_and(|r| r.kind == ktriage::model::ReportKind::SysrqDump)
+        };
+        let hit = analysis
+            .reports
+            .iter()
+            .any(|r| r.severity >= min && r.kind != ktriage::model::ReportKind::SysrqDump)
+            || analysis.incidents.iter().any(|i| {
+                (i.reports.is_empty() || !i.reports.iter().all(asked))
+                    && i.findings.iter().any(|f| f.severity >= min)
+            });
         if hit {
             return ExitCode::from(1);
         }

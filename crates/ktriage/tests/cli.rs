@@ -349,3 +349,188 @@ fn version_completions_and_man_page() {
         "{help}"
     );
 }
+
+#[test]
+fn a_warn_storm_is_one_incident_with_a_count() {
+    // The lab's real WARNING report (lab WARNING-amd64, lines 374-418), printed 3000 times by
+    // tasks on 64 CPUs, as a WARN in a hot path does.
+    let log = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/lab/WARNING-amd64.log"
+    ))
+    .unwrap();
+    // (The guest's `LAB-DONE` marker, interleaved before the end line, is left out.)
+    let report: Vec<&str> = log
+        .lines()
+        .skip(373)
+        .take(45)
+        .filter(|l| l.contains("] "))
+        .collect();
+    let mut storm = String::new();
+    for n in 0..3000u32 {
+        let cpu = n % 64;
+        for l in &report {
+            let (_, text) = l.split_once("] ").unwrap();
+            let text = text.replace("CPU: 1 PID: 115", &format!("CPU: {cpu} PID: {}", 1000 + n));
+            storm.push_str(&format!("[{:12.6}] {text}\n", 10.0 + f64::from(n) * 0.01));
+        }
+    }
+    let d = tmp("storm");
+    let p = d.join("storm.log");
+    std::fs::write(&p, storm).unwrap();
+    let (doc, _, code) = analyze_json(&[p.as_os_str()]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["reports"].as_array().map(Vec::len), Some(3000));
+    let incidents = doc["incidents"].as_array().unwrap();
+    assert_eq!(
+        incidents.len(),
+        1,
+        "{:?}",
+        incidents.iter().map(|i| &i["summary"]).collect::<Vec<_>>()
+    );
+    let summary = incidents[0]["summary"].as_str().unwrap();
+    assert!(summary.contains(": 3000 times on CPUs 0-63"), "{summary}");
+    let out = ktriage().arg("analyze").arg(&p).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines().count() <= 40 && text.len() < 8 * 1024,
+        "{} bytes:\n{text}",
+        text.len()
+    );
+}
+
+fn vmcore_fixture() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/vmcore/amd64-6.1-EXCEPTION.subset.kdump"
+    ))
+}
+
+#[test]
+fn compressed_vmcores_are_read_by_analyze_and_vmcore() {
+    let dump = std::fs::read(vmcore_fixture()).unwrap();
+    let d = tmp("vmgz");
+    for kind in ["gz", "xz", "zst"] {
+        let p = d.join(format!("vmcore.{kind}"));
+        std::fs::write(&p, compress(kind, &dump)).unwrap();
+        let (doc, err, code) = analyze_json(&[p.as_os_str()]);
+        assert_eq!(code, 0, "{kind}: {err}");
+        assert!(
+            err.contains("decompressed to a temporary file"),
+            "{kind}: {err}"
+        );
+        assert_eq!(doc["sources"][0]["kind"], "vmcore", "{kind}");
+        // That dump's oops ran on CPU 1.
+        assert_eq!(
+            first_oops(&doc),
+            (Some(1), Some("lkdtm_EXCEPTION".to_string()))
+        );
+        let out = ktriage()
+            .args(["vmcore", "dmesg"])
+            .arg(&p)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{kind}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("lkdtm_EXCEPTION"));
+    }
+}
+
+#[test]
+fn truncated_vmcores_are_incomplete_at_every_size() {
+    let dump = std::fs::read(vmcore_fixture()).unwrap();
+    let d = tmp("vmcut");
+    let p = d.join("vmcore");
+    // Cut by 4 KiB, by 1-2 %, by a tenth, by half.
+    for cut in [
+        4096usize,
+        dump.len() / 100,
+        dump.len() / 50,
+        dump.len() / 10,
+        dump.len() / 2,
+    ] {
+        std::fs::write(&p, &dump[..dump.len() - cut]).unwrap();
+        let out = ktriage()
+            .args(["vmcore", "info", "--json"])
+            .arg(&p)
+            .output()
+            .unwrap();
+        let facts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        if out.status.code() == Some(0) {
+            assert_eq!(
+                facts["completeness"]["complete"], false,
+                "cut {cut}: {facts}"
+            );
+            assert!(
+                facts["completeness"]["lost_pages"].as_u64().unwrap_or(0) > 0,
+                "cut {cut}"
+            );
+        }
+        // The log read from it: incomplete is said on stderr and in the exit status.
+        let out = ktriage()
+            .args(["vmcore", "dmesg"])
+            .arg(&p)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "cut {cut}");
+        assert!(!out.stderr.is_empty(), "cut {cut}");
+        assert!(!out.stdout.contains(&0u8), "cut {cut}: NUL bytes printed");
+        let (_, err, code) = analyze_json(&[p.as_os_str()]);
+        assert_eq!(code, 2, "cut {cut}: {err}");
+    }
+    // Whole, it is complete and exits 0.
+    std::fs::write(&p, &dump).unwrap();
+    let out = ktriage()
+        .args(["vmcore", "dmesg"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn fail_on_does_not_trip_on_a_requested_sysrq_dump() {
+    let p = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/lab/SYSRQ_t-amd64.log"
+    ));
+    let out = ktriage()
+        .args(["analyze", "--fail-on", "warning"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn the_live_kernel_log_is_read_to_its_end() {
+    // This machine's own /dev/kmsg: read like dmesg (non-blocking), so the run ends.
+    if std::fs::File::open("/dev/kmsg").is_err() {
+        eprintln!("/dev/kmsg not readable here; nothing to check");
+        return;
+    }
+    for args in [
+        vec!["analyze", "--json"],
+        vec!["analyze", "--json", "/dev/kmsg"],
+    ] {
+        let out = ktriage()
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["sources"][0]["path"], "/dev/kmsg");
+        assert!(doc["sources"][0]["lines"].as_u64().unwrap_or(0) > 0);
+        assert_eq!(doc["sources"][0]["prefixes"][0], "dev_kmsg");
+    }
+}

@@ -148,17 +148,9 @@ fn detail_lines(r: &Report) -> Vec<String> {
 /// Writes the human summary: incidents first, then each boot's reports and events in log order.
 fn full_text(a: &Analysis, limit: Option<usize>) -> String {
     let mut s = String::new();
-    let notable_events = a.events.iter().any(|e| e.severity >= Severity::Warning);
-    if a.incidents.is_empty() && a.reports.is_empty() && !notable_events {
+    if let Some(line) = nothing_wrong(a) {
         // Nothing wrong: the answer is the one line.
-        let lines: u64 = a.sources.iter().map(|src| src.lines).sum();
-        let _ = writeln!(
-            s,
-            "{} nothing wrong found: no kernel report and no warning in {} source(s), {} boot(s), {lines} line(s)",
-            "ktriage:".bold(),
-            a.sources.len(),
-            a.boots.len(),
-        );
+        s.push_str(&line);
         return s;
     }
     let crit = a
@@ -324,23 +316,49 @@ fn full_text(a: &Analysis, limit: Option<usize>) -> String {
                 }
                 Item::Reports(rs) => {
                     let r = rs[0];
-                    let cpus: Vec<String> = rs
-                        .iter()
-                        .filter_map(|r| r.cpu.map(|c| c.to_string()))
-                        .collect();
-                    let secs: Vec<u64> =
-                        rs.iter().filter_map(|r| r.decoded.stuck_seconds).collect();
+                    let mut cpus: Vec<u32> = rs.iter().filter_map(|r| r.cpu).collect();
+                    cpus.sort_unstable();
+                    cpus.dedup();
+                    let mut tasks: Vec<(Option<&str>, Option<u32>)> =
+                        rs.iter().map(|r| (r.comm.as_deref(), r.pid)).collect();
+                    tasks.sort_unstable();
+                    tasks.dedup();
                     let mut line = format!("{} {}", rs.len(), r.kind.info().plural);
-                    if !cpus.is_empty() {
-                        let _ = write!(line, " on CPUs {}", cpus.join(", "));
+                    // The same task reported again is one task.
+                    if tasks.len() < rs.len() && tasks.iter().all(|t| t.1.is_some()) {
+                        let _ = match tasks.len() {
+                            1 => write!(line, " (one task, reported {} times)", rs.len()),
+                            n => write!(line, " ({n} tasks, some reported again)"),
+                        };
                     }
-                    if let (Some(lo), Some(hi)) = (secs.iter().min(), secs.iter().max()) {
-                        if lo == hi {
-                            let _ = write!(line, ", {lo} s");
-                        } else {
-                            let _ = write!(line, ", {lo}-{hi} s");
+                    match cpus.len() {
+                        0 => {}
+                        1 => {
+                            let _ = write!(line, " on CPU {}", cpus[0]);
+                        }
+                        _ => {
+                            let _ = write!(
+                                line,
+                                " on CPUs {}",
+                                ktriage_diagnose::util::cpu_ranges(&cpus)
+                            );
                         }
                     }
+                    let span = |label: &str, v: Vec<u64>| match (v.iter().min(), v.iter().max()) {
+                        (Some(lo), Some(hi)) if lo == hi => format!(", {label} {lo} s"),
+                        (Some(lo), Some(hi)) => format!(", {label} {lo}-{hi} s"),
+                        _ => String::new(),
+                    };
+                    line.push_str(&span(
+                        "stuck",
+                        rs.iter().filter_map(|r| r.decoded.stuck_seconds).collect(),
+                    ));
+                    line.push_str(&span(
+                        "blocked >",
+                        rs.iter()
+                            .filter_map(|r| r.decoded.blocked_seconds)
+                            .collect(),
+                    ));
                     let last = rs[rs.len() - 1];
                     let _ = writeln!(
                         s,
@@ -502,6 +520,12 @@ fn visible_len(s: &str) -> usize {
 }
 
 fn nothing_wrong(a: &Analysis) -> Option<String> {
+    if a.sources.is_empty() {
+        return Some(format!(
+            "{} no input could be read (see the warnings above)\n",
+            "ktriage:".bold()
+        ));
+    }
     let notable_events = a.events.iter().any(|e| e.severity >= Severity::Warning);
     (a.incidents.is_empty() && a.reports.is_empty() && !notable_events).then(|| {
         let lines: u64 = a.sources.iter().map(|src| src.lines).sum();
