@@ -11,12 +11,12 @@ fn generic_severity(r: &Report) -> Severity {
 
 /// A generic claim for a report no rule explains.
 pub fn generic_claim(r: &Report, idx: usize) -> Claim {
-    let mut msg = format!("{} at {}", r.title, util::at_report(r));
+    let mut msg = format!("{} at {}", r.display_title, util::at_report(r));
     if r.cpu.is_some() || r.comm.is_some() {
         msg.push_str(&format!(" on {}", util::who(r)));
     }
     if let Some(ip) = util::where_ip(r) {
-        if !r.title.contains(&ip) {
+        if !r.display_title.contains(&ip) {
             msg.push_str(&format!(", at {ip}"));
         }
     }
@@ -39,8 +39,8 @@ pub fn generic_claim(r: &Report, idx: usize) -> Claim {
             "{} caught in {ip} (register dump whose trigger line is missing)",
             util::who(r)
         ),
-        (None, Some(comm), Some(cpu)) => format!("{} (CPU {cpu}, {comm})", r.title),
-        (None, _, _) => r.title.clone(),
+        (None, Some(comm), Some(cpu)) => format!("{} (CPU {cpu}, {comm})", r.display_title),
+        (None, _, _) => r.display_title.clone(),
     });
     c.weight = 1;
     c.confidence = 0.3;

@@ -187,7 +187,7 @@ fn fold_repeats(c: &mut Claim, a: &Analysis, first: usize, more: &[usize]) {
     let n = more.len() + 1;
     let tail = format!(
         "{}: {n} times{on}, first {}, last {}",
-        r0.title,
+        r0.display_title,
         util::at_report(r0),
         util::at_report(last)
     );

@@ -374,6 +374,9 @@ pub struct Report {
     pub kind: ReportKind,
     /// Title in syzkaller's conventions (`BUG: soft lockup in FUNC`).
     pub title: String,
+    /// The title for people: `title`, or, where that says `corrupted` (syzkaller's word for a
+    /// report it could not place), the same title with the function the report does name.
+    pub display_title: String,
     /// syzkaller crash type (`HANG`, `KASAN-READ`, ...), when known.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub crash_type: Option<String>,

@@ -300,6 +300,7 @@ impl Analyzer {
         }
         inherit_boot_arch(&mut self.analysis.reports[first_report..]);
         for r in &mut self.analysis.reports[first_report..] {
+            r.display_title = crate::title::display_title(r);
             r.decoded.fault_address = r
                 .fault_address
                 .as_deref()

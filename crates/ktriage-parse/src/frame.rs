@@ -57,9 +57,11 @@ pub mod style {
     pub const JOURNAL_FULL: u16 = 1 << 12;
     /// `6,1234,5678,-;text` records of `/dev/kmsg`.
     pub const KMSG: u16 = 1 << 13;
+    /// `journalctl -o export` records (`__CURSOR=...`, `MESSAGE=...`, blank line).
+    pub const JOURNAL_EXPORT: u16 = 1 << 14;
 
     /// Names of the style bits, for reports.
-    pub const NAMES: [(u16, &str); 14] = [
+    pub const NAMES: [(u16, &str); 15] = [
         (KERNEL_TIMESTAMP, "kernel_timestamp"),
         (CALLER, "printk_caller"),
         (SYSLOG, "syslog"),
@@ -74,6 +76,7 @@ pub mod style {
         (JOURNAL_UNIX, "journal_short_unix"),
         (JOURNAL_FULL, "journal_short_full"),
         (KMSG, "dev_kmsg"),
+        (JOURNAL_EXPORT, "journal_export"),
     ];
 }
 
@@ -139,6 +142,8 @@ pub struct Framer {
     lossy: String,
     /// Union of the style bits seen in this input.
     pub styles_seen: u16,
+    /// A `journalctl -o export` record being collected: its first line and fields.
+    export: Option<(u64, JournalEntry)>,
 }
 
 const MONTHS: [&[u8; 3]; 12] = [
@@ -174,6 +179,30 @@ impl Framer {
         out: &mut dyn FnMut(&Record),
     ) {
         let trimmed_end = trim_end(line);
+        // `journalctl -o export`: records of `KEY=value` lines, each ended by a blank line.
+        if trimmed_end.starts_with(b"__CURSOR=") {
+            self.flush(out);
+            self.export = Some((line_no, JournalEntry::default()));
+            self.styles_seen |= style::JOURNAL_EXPORT;
+            return;
+        }
+        if let Some((first, entry)) = self.export.as_mut() {
+            if !trimmed_end.is_empty() {
+                export_field(entry, trimmed_end);
+                return;
+            }
+            let first = *first;
+            if let Some((_, entry)) = self.export.take() {
+                if let Some(mut rec) = journal_record(first, entry, style::JOURNAL_EXPORT) {
+                    rec.last_line = line_no.saturating_sub(1).max(first);
+                    self.styles_seen |= rec.styles;
+                    self.pending = rec;
+                    self.has_pending = true;
+                    self.prev_physical_len = 0;
+                }
+            }
+            return;
+        }
         if trimmed_end.iter().all(|b| b.is_ascii_whitespace()) {
             self.prev_physical_len = 0;
             return;
@@ -277,6 +306,15 @@ impl Framer {
 
     /// Emits the held-back record at end of input.
     pub fn finish(&mut self, out: &mut dyn FnMut(&Record)) {
+        // An export record without its closing blank line (the end of the stream).
+        if let Some((first, entry)) = self.export.take() {
+            self.flush(out);
+            if let Some(rec) = journal_record(first, entry, style::JOURNAL_EXPORT) {
+                self.styles_seen |= rec.styles;
+                self.pending = rec;
+                self.has_pending = true;
+            }
+        }
         self.flush(out);
         self.prev_physical_len = 0;
     }
@@ -996,7 +1034,7 @@ fn parse_prefix(b: &[u8]) -> Prefix {
     p
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Default)]
 struct JournalEntry {
     #[serde(rename = "MESSAGE")]
     message: Option<serde_json::Value>,
@@ -1012,6 +1050,27 @@ struct JournalEntry {
 
 fn parse_journal_json(line_no: u64, b: &[u8]) -> Option<Record> {
     let e: JournalEntry = serde_json::from_slice(b).ok()?;
+    journal_record(line_no, e, style::JOURNAL_JSON)
+}
+
+/// One field line of a `journalctl -o export` record into the entry being collected (binary
+/// fields, printed as a bare name and a length, are left out).
+fn export_field(e: &mut JournalEntry, line: &[u8]) {
+    let Some(eq) = memchr::memchr(b'=', line) else {
+        return;
+    };
+    let value = || String::from_utf8_lossy(&line[eq + 1..]).into_owned();
+    match &line[..eq] {
+        b"MESSAGE" => e.message = Some(serde_json::Value::String(value())),
+        b"_SOURCE_MONOTONIC_TIMESTAMP" => e.source_monotonic = Some(value()),
+        b"__REALTIME_TIMESTAMP" => e.realtime = Some(value()),
+        b"SYSLOG_IDENTIFIER" => e.ident = Some(value()),
+        b"_TRANSPORT" => e.transport = Some(value()),
+        _ => {}
+    }
+}
+
+fn journal_record(line_no: u64, e: JournalEntry, form: u16) -> Option<Record> {
     let text = match e.message? {
         serde_json::Value::String(s) => s,
         serde_json::Value::Array(a) => {
@@ -1037,7 +1096,7 @@ fn parse_journal_json(line_no: u64, b: &[u8]) -> Option<Record> {
         .as_deref()
         .and_then(|s| s.parse::<i64>().ok())
         .map(WallTime::from_epoch_micros);
-    let mut styles = style::JOURNAL_JSON;
+    let mut styles = form;
     if uptime.is_some() {
         styles |= style::KERNEL_TIMESTAMP;
     }

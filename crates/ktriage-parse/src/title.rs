@@ -139,3 +139,32 @@ pub fn apply_signature(r: &mut Report, sig: ktriage_syz::Signature) {
         r.guilty_frame = sig.guilty_frame;
     }
 }
+
+/// The title for people (see `Report::display_title`): the syzkaller title unless it says
+/// `in corrupted`; then the function the report names: the IP, unless it is stack-dump or
+/// lock machinery, else the guilty frame, else the first reliable frame that is not machinery.
+pub fn display_title(r: &Report) -> String {
+    let Some(base) = r.title.strip_suffix(" in corrupted") else {
+        return r.title.clone();
+    };
+    let plain = |f: &str| {
+        !frame_is(f, FrameRole::Machinery)
+            && !frame_is(f, FrameRole::NeverGuilty)
+            && !frame_is(f, FrameRole::LockPrimitive)
+    };
+    let func =
+        r.ip.as_ref()
+            .map(|ip| ip.function.as_str())
+            .filter(|f| plain(f))
+            .or(r.guilty_frame.as_deref())
+            .or_else(|| {
+                r.frames
+                    .iter()
+                    .find(|f| f.reliable && plain(&f.function))
+                    .map(|f| f.function.as_str())
+            });
+    match func {
+        Some(f) => format!("{base} in {f}"),
+        None => base.to_string(),
+    }
+}

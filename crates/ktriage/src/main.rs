@@ -135,6 +135,10 @@ struct AnalyzeArgs {
     /// Print at most N incidents (text output).
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
+    /// Do not page the text output (on a terminal it goes through `$PAGER`, `less -FRX` by
+    /// default, as journalctl and git do).
+    #[arg(long)]
+    no_pager: bool,
     /// Output JSON (same as --format json).
     #[arg(long)]
     json: bool,
@@ -406,12 +410,18 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
             lock.write_all(ktriage::render::syz(&analysis).as_bytes())
         }
         Format::Text => {
-            let choice = match args.color {
-                ColorWhen::Always => anstream::ColorChoice::Always,
-                ColorWhen::Never => anstream::ColorChoice::Never,
-                ColorWhen::Auto => anstream::ColorChoice::Auto,
+            let pager = (!args.no_pager && !args.quiet && stdout.is_terminal())
+                .then(spawn_pager)
+                .flatten();
+            let choice = match (args.color, &pager) {
+                (ColorWhen::Always, _) => anstream::ColorChoice::Always,
+                (ColorWhen::Never, _) => anstream::ColorChoice::Never,
+                // `less -R` shows colours; NO_COLOR still wins.
+                (ColorWhen::Auto, Some(_)) if std::env::var_os("NO_COLOR").is_none() => {
+                    anstream::ColorChoice::Always
+                }
+                (ColorWhen::Auto, _) => anstream::ColorChoice::Auto,
             };
-            let mut out = anstream::AutoStream::new(stdout.lock(), choice);
             let view = ktriage::render::TextView {
                 detail: if args.quiet {
                     ktriage::render::Detail::Verdict
@@ -422,7 +432,22 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
                 },
                 limit: args.limit,
             };
-            out.write_all(ktriage::render::text_with(&analysis, &view).as_bytes())
+            let text = ktriage::render::text_with(&analysis, &view);
+            if let Some(mut child) = pager {
+                let res = child.stdin.take().map_or(Ok(()), |mut stdin| {
+                    if choice == anstream::ColorChoice::Always {
+                        stdin.write_all(text.as_bytes())
+                    } else {
+                        let plain = anstream::adapter::strip_str(&text).to_string();
+                        stdin.write_all(plain.as_bytes())
+                    }
+                });
+                let _ = child.wait();
+                res
+            } else {
+                let mut out = anstream::AutoStream::new(stdout.lock(), choice);
+                out.write_all(text.as_bytes())
+            }
         }
     };
     if let Err(e) = result {
@@ -431,6 +456,35 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    exit_status(&args, &analysis, incomplete)
+}
+
+/// `$PAGER` (default `less -FRX`: quits when the text fits, keeps colours), or none when it
+/// is empty, `cat`, or cannot be started.
+fn spawn_pager() -> Option<std::process::Child> {
+    let pager = std::env::var("PAGER").unwrap_or_else(|_| "less -FRX".to_string());
+    let pager = pager.trim();
+    if pager.is_empty() || pager == "cat" {
+        return None;
+    }
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(pager)
+        .env(
+            "LESS",
+            std::env::var("LESS").unwrap_or_else(|_| "FRX".to_string()),
+        )
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .ok()
+}
+
+/// 2 when an input could not be read in full, 1 when `--fail-on` is met, else 0.
+fn exit_status(
+    args: &AnalyzeArgs,
+    analysis: &ktriage::model::Analysis,
+    incomplete: bool,
+) -> ExitCode {
     if incomplete {
         return ExitCode::from(2);
     }

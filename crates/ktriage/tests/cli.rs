@@ -252,6 +252,16 @@ fn every_journal_format_and_kmsg_records() {
                 )
             }),
         ),
+        (
+            "export",
+            render(&|t, l| {
+                let us = (t * 1e6) as u64;
+                format!(
+                    "__CURSOR=s=abc;i={us}\n__REALTIME_TIMESTAMP={}\n__MONOTONIC_TIMESTAMP={us}\n_BOOT_ID=0f\n_TRANSPORT=kernel\nPRIORITY=4\nSYSLOG_IDENTIFIER=kernel\n_SOURCE_MONOTONIC_TIMESTAMP={us}\nMESSAGE={l}\n\n",
+                    (t0 as u64) * 1_000_000 + us
+                )
+            }),
+        ),
         ("bare CR", render(&|t, l| format!("[{t:12.6}] {l}\r"))),
         ("NUL run", format!("{}{}", "\0".repeat(300), oops_text())),
     ];
@@ -533,4 +543,48 @@ fn the_live_kernel_log_is_read_to_its_end() {
         assert!(doc["sources"][0]["lines"].as_u64().unwrap_or(0) > 0);
         assert_eq!(doc["sources"][0]["prefixes"][0], "dev_kmsg");
     }
+}
+
+#[test]
+fn a_terminal_gets_a_pager_unless_told_not_to() {
+    // `script` gives the binary a terminal; the pager marks each line it shows.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("no `script` here to provide a terminal; nothing to check");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("ktriage");
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/nested-oops-die-lock.log"
+    );
+    let run = |extra: &str| {
+        let out = std::process::Command::new("script")
+            .args([
+                "-qec",
+                &format!("{} analyze {extra} {example}", bin.display()),
+                "/dev/null",
+            ])
+            .env("PAGER", "sed s/^/PAGED:/")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let paged = run("");
+    assert!(
+        paged
+            .lines()
+            .next()
+            .is_some_and(|l| l.starts_with("PAGED:ktriage:")),
+        "{paged}"
+    );
+    let direct = run("--no-pager");
+    assert!(
+        direct.starts_with("ktriage:") && !direct.contains("PAGED:"),
+        "{direct}"
+    );
 }

@@ -75,6 +75,7 @@ impl ReportBuilder {
             id: String::new(),
             kind,
             title: String::new(),
+            display_title: String::new(),
             crash_type: None,
             corrupted: false,
             alt_titles: Vec::new(),

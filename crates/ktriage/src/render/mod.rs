@@ -218,7 +218,7 @@ fn full_text(a: &Analysis, limit: Option<usize>) -> String {
                     s,
                     "  root cause: {} {} ({})",
                     r.id,
-                    r.title,
+                    r.display_title,
                     where_of(&r.source)
                 );
             }
@@ -306,7 +306,7 @@ fn full_text(a: &Analysis, limit: Option<usize>) -> String {
                         time_of(&r.time),
                         sev_tag(r.severity),
                         r.id,
-                        r.title.bold(),
+                        r.display_title.bold(),
                         who(r),
                         where_of(&r.source).dimmed()
                     );
@@ -376,7 +376,13 @@ fn full_text(a: &Analysis, limit: Option<usize>) -> String {
                         )
                         .dimmed()
                     );
-                    let _ = writeln!(s, "  {:>10}            first: {} {}", "", r.title, who(r));
+                    let _ = writeln!(
+                        s,
+                        "  {:>10}            first: {} {}",
+                        "",
+                        r.display_title,
+                        who(r)
+                    );
                 }
                 Item::Event(e) => {
                     let mut line = e.text.clone();
@@ -601,7 +607,12 @@ fn summary_text(a: &Analysis, limit: Option<usize>) -> String {
         let _ = writeln!(s);
         let _ = writeln!(s, "{}", format!("{}:", inc.id).bold());
         if let Some(r) = inc.root.as_deref().and_then(|r| a.report_by_id(r)) {
-            let line = format!("cause: {} {} ({})", r.id, r.title, where_of(&r.source));
+            let line = format!(
+                "cause: {} {} ({})",
+                r.id,
+                r.display_title,
+                where_of(&r.source)
+            );
             for l in wrap(&line, "  ", width, 2) {
                 let _ = writeln!(s, "{l}");
             }
