@@ -135,6 +135,11 @@ struct AnalyzeArgs {
     /// Print at most N incidents (text output).
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
+    /// Keep reading as the inputs grow (files like `tail -F`, /dev/kmsg, stdin such as
+    /// `journalctl -f -o export`) and print each incident as it completes, until interrupted
+    /// (JSON: one incident per line).
+    #[arg(short = 'f', long)]
+    follow: bool,
     /// Do not page the text output (on a terminal it goes through `$PAGER`, `less -FRX` by
     /// default, as journalctl and git do).
     #[arg(long)]
@@ -195,6 +200,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Analyze(args) if args.follow => run_follow(args),
         Command::Analyze(args) => run_analyze(args),
         Command::Vmcore(cmd) => run_vmcore(cmd),
         Command::Completions { shell } => {
@@ -457,6 +463,144 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
         }
     }
     exit_status(&args, &analysis, incomplete)
+}
+
+/// `analyze --follow`: re-reads the inputs when they grow (stdin is kept in memory, at most
+/// 256 MiB) and prints each incident once, when its input has been quiet for a second or more
+/// lines came after it.
+fn run_follow(args: AnalyzeArgs) -> ExitCode {
+    use std::collections::HashSet;
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+    const STDIN_CAP: usize = 256 << 20;
+    let paths = if args.paths.is_empty() {
+        vec![std::path::PathBuf::from(ktriage::input::KMSG)]
+    } else {
+        args.paths.clone()
+    };
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    let files: Vec<std::path::PathBuf> = paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    // Stdin is read by a thread into a shared buffer.
+    let buffer = Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    if stdin {
+        let buf = buffer.clone();
+        std::thread::spawn(move || {
+            let mut chunk = vec![0u8; 64 * 1024];
+            let mut input = std::io::stdin().lock();
+            while let Ok(n) = input.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut b) = buf.lock() {
+                    if b.len() + n <= STDIN_CAP {
+                        b.extend_from_slice(&chunk[..n]);
+                    }
+                }
+            }
+        });
+    }
+    let opts = Options {
+        tz_offset_minutes: args.tz,
+        sel_tz_minutes: args.sel_tz,
+        all_files: args.all_files,
+        ..Default::default()
+    };
+    let json = args.json || matches!(args.format, Format::Json);
+    let mut printed: HashSet<String> = HashSet::new();
+    let mut warned: HashSet<String> = HashSet::new();
+    let mut last_size = u64::MAX;
+    let mut last_change = Instant::now();
+    let mut analysed: Option<(u64, bool)> = None;
+    loop {
+        let size: u64 = files
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum::<u64>()
+            + buffer.lock().map_or(0, |b| b.len() as u64);
+        if size != last_size {
+            last_size = size;
+            last_change = Instant::now();
+        }
+        let quiet = last_change.elapsed() >= Duration::from_secs(1);
+        // Nothing new since the last pass: no need to read again.
+        if analysed == Some((size, quiet)) {
+            std::thread::sleep(Duration::from_millis(300));
+            continue;
+        }
+        analysed = Some((size, quiet));
+        let walk = ktriage::input::walk(
+            &files,
+            &ktriage::input::WalkOptions {
+                follow_links: args.follow_links,
+                globs: args.globs.clone(),
+            },
+        );
+        let mut outcome = match walk {
+            Ok(w) => {
+                for e in &w.problems {
+                    if warned.insert(e.to_string()) {
+                        eprintln!("ktriage: warning: {e}");
+                    }
+                }
+                ktriage::analyze::analyze_inputs(&w.inputs, opts.clone())
+            }
+            Err(e) => {
+                eprintln!("ktriage: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        if stdin {
+            let data = buffer.lock().map(|b| b.clone()).unwrap_or_default();
+            let mut extra = ktriage::analyze::analyze_bytes("-", &data, opts.clone());
+            outcome.analysis.reports.append(&mut extra.reports);
+            outcome.analysis.incidents.append(&mut extra.incidents);
+            outcome.analysis.sources.append(&mut extra.sources);
+        }
+        let a = &outcome.analysis;
+        let mut out = std::io::stdout().lock();
+        for inc in &a.incidents {
+            let root = inc.root.as_deref().and_then(|r| a.report_by_id(r));
+            let Some(last) = inc.reports.iter().rev().find_map(|r| a.report_by_id(r)) else {
+                continue;
+            };
+            // Done: the input went quiet, or more than a screenful of lines followed it.
+            let lines = a
+                .sources
+                .iter()
+                .find(|s| s.path == last.source.path)
+                .map_or(0, |s| s.lines);
+            if !quiet && lines < last.source.last_line + 50 {
+                continue;
+            }
+            let key = match root {
+                Some(r) => format!("{}:{}", r.source.path, r.source.first_line),
+                None => inc.summary.clone(),
+            };
+            if !printed.insert(key) {
+                continue;
+            }
+            let res = if json {
+                serde_json::to_writer(&mut out, inc)
+                    .map_err(std::io::Error::other)
+                    .and_then(|_| writeln!(out))
+            } else {
+                let at = root.map_or(String::new(), |r| {
+                    format!("  [{}:{}]", r.source.path, r.source.first_line)
+                });
+                writeln!(out, "{} {}{at}", inc.id, inc.summary)
+            };
+            if res.and_then(|_| out.flush()).is_err() {
+                return ExitCode::SUCCESS; // the reader went away
+            }
+        }
+        drop(out);
+        std::thread::sleep(Duration::from_millis(300));
+    }
 }
 
 /// `$PAGER` (default `less -FRX`: quits when the text fits, keeps colours), or none when it

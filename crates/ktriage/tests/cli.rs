@@ -588,3 +588,48 @@ fn a_terminal_gets_a_pager_unless_told_not_to() {
         "{direct}"
     );
 }
+
+#[test]
+fn follow_prints_an_incident_when_a_growing_file_gets_one() {
+    use std::io::{BufRead, BufReader};
+    let d = tmp("follow");
+    let p = d.join("console.log");
+    std::fs::write(&p, "[    0.000000] Linux version 6.1.0-56-amd64\n").unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ktriage"))
+        .args(["analyze", "--follow", "--json"])
+        .arg(&p)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // Nothing wrong yet: nothing printed.
+    assert!(rx
+        .recv_timeout(std::time::Duration::from_millis(1500))
+        .is_err());
+    let mut f = std::fs::OpenOptions::new().append(true).open(&p).unwrap();
+    f.write_all(oops_text().as_bytes()).unwrap();
+    drop(f);
+    let line = rx.recv_timeout(std::time::Duration::from_secs(30));
+    // Printed once: no second copy of the same incident while it keeps running.
+    let again = rx.recv_timeout(std::time::Duration::from_millis(1500));
+    let _ = child.kill();
+    let _ = child.wait();
+    let inc: serde_json::Value = serde_json::from_str(&line.expect("an incident line")).unwrap();
+    assert!(
+        inc["summary"]
+            .as_str()
+            .unwrap_or("")
+            .contains("lkdtm_EXCEPTION"),
+        "{inc}"
+    );
+    assert!(again.is_err(), "{again:?}");
+}
