@@ -61,6 +61,10 @@ pub struct VmcoreCompleteness {
     pub lost_pages: u64,
     /// The file is shorter than its headers say.
     pub truncated: bool,
+    /// Whether the kernel log (printk ring) was read whole: `false` when pages of it were
+    /// missing or records unreadable; absent when the log was not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_whole: Option<bool>,
 }
 
 /// One CPU's NT_PRSTATUS note.

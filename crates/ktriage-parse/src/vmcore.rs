@@ -48,6 +48,7 @@ pub fn document_facts(f: &Facts) -> VmcoreFacts {
             dumped_pages: c.dumped_pages,
             dump_level: c.dump_level,
             compression: c.compression.iter().map(|s| s.to_string()).collect(),
+            log_whole: None,
         },
         has_vmcoreinfo: f.has_vmcoreinfo,
         warnings: f.warnings.clone(),
@@ -76,6 +77,8 @@ pub fn read_dump(path: &str) -> Result<DumpLog, InputError> {
         source,
     })?;
     warnings.extend(dmesg.warnings.iter().cloned());
+    let mut facts = document_facts(&facts);
+    facts.completeness.log_whole = Some(dmesg.warnings.is_empty());
     let style = if dmesg.has_caller_id {
         Style::PlainWithCaller
     } else {
@@ -83,7 +86,7 @@ pub fn read_dump(path: &str) -> Result<DumpLog, InputError> {
     };
     Ok(DumpLog {
         text: console_form(dmesg.render(style)),
-        facts: document_facts(&facts),
+        facts,
         warnings,
     })
 }
@@ -172,6 +175,17 @@ pub fn facts_text(v: &VmcoreFacts) -> String {
         c.excluded_pages,
         show(c.dump_level)
     ));
+    if let Some(whole) = c.log_whole {
+        s.push_str(&format!(
+            "{:<18} {}\n",
+            "kernel log whole",
+            if whole {
+                "yes"
+            } else {
+                "no (pages of the printk ring are missing)"
+            }
+        ));
+    }
     for p in &v.prstatus {
         s.push_str(&format!(
             "{:<18} #{} pid {} pc {} sp {}\n",

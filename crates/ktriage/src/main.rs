@@ -290,7 +290,9 @@ fn run_vmcore(cmd: VmcoreCommand) -> ExitCode {
             }
         }
         VmcoreCommand::Info { json, format, .. } => {
-            let facts = ktriage::vmcore::document_facts(&core.facts());
+            let mut facts = ktriage::vmcore::document_facts(&core.facts());
+            // Whether the kernel log itself can be read whole.
+            facts.completeness.log_whole = Some(core.dmesg().is_ok_and(|d| d.warnings.is_empty()));
             if json || format == InfoFormat::Json {
                 serde_json::to_writer_pretty(&mut out, &facts)
                     .map_err(std::io::Error::other)

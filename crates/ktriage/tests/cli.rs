@@ -490,6 +490,13 @@ fn truncated_vmcores_are_incomplete_at_every_size() {
     // Whole, it is complete and exits 0.
     std::fs::write(&p, &dump).unwrap();
     let out = ktriage()
+        .args(["vmcore", "info", "--json"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let facts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(facts["completeness"]["log_whole"], true);
+    let out = ktriage()
         .args(["vmcore", "dmesg"])
         .arg(&p)
         .output()
