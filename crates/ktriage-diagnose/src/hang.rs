@@ -27,12 +27,10 @@ pub fn apply(cx: &Ctx, incidents: &mut [Incident]) {
             .collect();
         // A boot that panicked did reach panic, whatever incident its panic joined; a log
         // read out of a vmcore comes from a machine that was dumped.
-        if reports.iter().any(|r| {
-            panicked_boots.contains(&r.boot)
-                || a.sources
-                    .iter()
-                    .any(|s| s.path == r.source.path && s.kind == SourceKind::Vmcore)
-        }) {
+        if reports
+            .iter()
+            .any(|r| panicked_boots.contains(&r.boot) || util::from_vmcore(a, r))
+        {
             continue;
         }
         let crashed = reports.iter().any(|r| util::is_oops_kind(r.kind));

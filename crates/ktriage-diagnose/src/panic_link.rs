@@ -107,7 +107,8 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             )),
             _ => c.finding.advice.push("Fix the cause, not the panic: read the report printed before it.".to_string()),
         }
-        if p.kdump_loaded != Some(true) {
+        // A log read out of a vmcore: the dump was taken, nothing to set up.
+        if p.kdump_loaded != Some(true) && !util::from_vmcore(a, p) {
             c.finding.advice.push(
                 "Capture the next one: load kdump (`crashkernel=` on the command line, `systemctl enable --now kdump`, `kdumpctl status`) and set `kernel.panic=10` so the machine reboots by itself."
                     .to_string(),

@@ -220,6 +220,13 @@ pub fn cpu_ranges(cpus: &[u32]) -> String {
     out.join(", ")
 }
 
+/// Whether the report was read out of a vmcore (so a dump of that crash exists).
+pub fn from_vmcore(a: &Analysis, r: &Report) -> bool {
+    a.sources
+        .iter()
+        .any(|s| s.path == r.source.path && s.kind == SourceKind::Vmcore)
+}
+
 /// The first finding of `rule`, in any incident (for rule tests).
 #[cfg(test)]
 pub fn finding<'a>(a: &'a Analysis, rule: &str) -> Option<&'a Finding> {

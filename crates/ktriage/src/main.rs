@@ -62,10 +62,9 @@ enum VmcoreCommand {
     Dmesg {
         /// The dump.
         dump: String,
-        /// Output format: `plain` ([%5lu.%06lu] text), `makedumpfile` (byte for byte
-        /// `makedumpfile --dump-dmesg`), `makedumpfile-caller` (1.7.5+), `vmcore-dmesg`.
-        #[arg(long, default_value = "plain")]
-        format: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "plain")]
+        format: DmesgFormat,
     },
     /// Print the crash facts of a dump (release, build id, crash time, registers, completeness).
     Info {
@@ -78,6 +77,20 @@ enum VmcoreCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: InfoFormat,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DmesgFormat {
+    /// `[%5lu.%06lu] text` (with the caller column when the dump records callers).
+    Plain,
+    /// `[%5lu.%06lu] [%6s] text`.
+    Caller,
+    /// Byte for byte `makedumpfile --dump-dmesg` (1.6.9-1.7.4).
+    Makedumpfile,
+    /// `makedumpfile --dump-dmesg` 1.7.5+ (caller column).
+    MakedumpfileCaller,
+    /// Byte for byte `vmcore-dmesg`.
+    VmcoreDmesg,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -257,15 +270,12 @@ fn run_vmcore(cmd: VmcoreCommand) -> ExitCode {
     let mut out = std::io::stdout().lock();
     let res = match cmd {
         VmcoreCommand::Dmesg { format, .. } => {
-            let style = match format.as_str() {
-                "plain" => None,
-                other => match other.parse::<Style>() {
-                    Ok(s) => Some(s),
-                    Err(e) => {
-                        eprintln!("ktriage: --format {other}: {e}");
-                        return ExitCode::from(2);
-                    }
-                },
+            let style = match format {
+                DmesgFormat::Plain => None,
+                DmesgFormat::Caller => Some(Style::PlainWithCaller),
+                DmesgFormat::Makedumpfile => Some(Style::Makedumpfile),
+                DmesgFormat::MakedumpfileCaller => Some(Style::MakedumpfileCaller),
+                DmesgFormat::VmcoreDmesg => Some(Style::VmcoreDmesg),
             };
             match core.dmesg() {
                 Ok(d) => {
