@@ -526,21 +526,44 @@ pub static EVENTS: &[EventPattern] = &[
     e("[Hardware Error]", E::HardwareErrorLine),
 ];
 
+/// A message the kernel prints with a `dump_stack()` that is not a crash.
+#[derive(Debug, Clone, Copy)]
+pub struct QuietTrigger {
+    /// Literal text searched.
+    pub needle: &'static str,
+    /// The line must start with this (`""`: anywhere).
+    pub line_start: &'static str,
+}
+
+const fn q(needle: &'static str) -> QuietTrigger {
+    QuietTrigger {
+        needle,
+        line_start: "",
+    }
+}
+
 /// Messages the kernel prints with a `dump_stack()` that are not crashes (fault injection,
-/// allocation-failure and duplicate-name notices): the stack dump after them is not a report.
-pub static QUIET_DUMP_TRIGGERS: &[&str] = &[
-    "FAULT_INJECTION: forcing a failure",
-    "FAULT_FLAG_ALLOW_RETRY missing",
-    "vmalloc: allocation failure",
-    "sysfs: cannot create duplicate filename",
-    "unchecked MSR access error",
-    "kobject_add_internal failed",
-    "Not enough msr switch entries",
+/// allocation-failure and duplicate-name notices, CPUs stopped by a panic): the stack dump
+/// after them is not a report.
+pub static QUIET_DUMP_TRIGGERS: &[QuietTrigger] = &[
+    q("FAULT_INJECTION: forcing a failure"),
+    q("FAULT_FLAG_ALLOW_RETRY missing"),
+    q("vmalloc: allocation failure"),
+    q("sysfs: cannot create duplicate filename"),
+    q("unchecked MSR access error"),
+    q("kobject_add_internal failed"),
+    q("Not enough msr switch entries"),
     // kmemleak_warn(): kmemleak's own bookkeeping failed, it disables itself; not a crash.
-    "kmemleak: Cannot insert",
-    "kmemleak: Trying to color unknown object",
-    "kmemleak: Partially freeing unknown object",
-    "kmemleak: Freeing unknown object",
+    q("kmemleak: Cannot insert"),
+    q("kmemleak: Trying to color unknown object"),
+    q("kmemleak: Partially freeing unknown object"),
+    q("kmemleak: Freeing unknown object"),
+    // arm/arm64 ipi_cpu_stop(): `CPU1: stopping`, each other CPU's stack as panic() stops
+    // it: where it was, not a report of its own.
+    QuietTrigger {
+        needle: ": stopping",
+        line_start: "CPU",
+    },
 ];
 
 /// What a needle in the combined automaton refers to.
@@ -668,7 +691,7 @@ pub static VOCAB: LazyLock<Vocabulary> = LazyLock::new(|| {
         needles.push((ev.needle, false, Hit::Event(i)));
     }
     for (i, q) in QUIET_DUMP_TRIGGERS.iter().enumerate() {
-        needles.push((q, false, Hit::QuietDump(i)));
+        needles.push((q.needle, false, Hit::QuietDump(i)));
     }
     let gated: Vec<(&str, bool)> = needles.iter().map(|&(n, s, _)| (n, s)).collect();
     let ac = AhoCorasick::builder()
@@ -981,7 +1004,11 @@ fn collect_hits(text: &str, trimmed: &str, from_user_space: bool) -> RecordHits 
                     n_events += 1;
                 }
             }
-            Hit::QuietDump(_) if markers => hits.quiet_dump = true,
+            Hit::QuietDump(i)
+                if markers && trimmed.starts_with(QUIET_DUMP_TRIGGERS[i].line_start) =>
+            {
+                hits.quiet_dump = true
+            }
             Hit::Marker(_) | Hit::QuietDump(_) => {}
         }
     }
@@ -1007,7 +1034,7 @@ mod tests {
         let events = EVENTS.iter().map(|e| (e.needle, false));
         starts
             .chain(events)
-            .chain(QUIET_DUMP_TRIGGERS.iter().map(|q| (*q, false)))
+            .chain(QUIET_DUMP_TRIGGERS.iter().map(|q| (q.needle, false)))
     }
 
     #[test]

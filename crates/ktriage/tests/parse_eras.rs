@@ -433,3 +433,35 @@ fn kmemleak_bookkeeping_dump_is_not_a_report() {
     );
     assert!(a.reports.is_empty(), "{:?}", a.reports);
 }
+
+#[test]
+fn cpus_stopped_by_a_panic_are_not_register_dumps() {
+    // pt-lava-panic-arm-1 (Debian 3.16 armmp under LAVA): after the panic, ipi_cpu_stop()
+    // prints `CPU1: stopping` and that CPU's stack.
+    let a = case("pt-lava-panic-arm-1", "console.log");
+    assert!(a.reports.iter().any(|r| r.kind == ReportKind::Panic));
+    assert!(
+        !a.reports.iter().any(|r| r.kind == ReportKind::RegisterDump),
+        "{:?}",
+        a.reports
+            .iter()
+            .map(|r| (r.kind, r.source.first_line))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_mail_wrapped_watchdog_warning_is_one_hard_lockup() {
+    // gh-spl-hardlockup-x86_64-1 (a 2.6.37 paste wrapped at 72 columns): `WARNING: at` /
+    // the path / `watchdog_overflow_callback+0xd4/0x100()` on three lines, then the
+    // hard-lockup message.
+    let a = case("gh-spl-hardlockup-x86_64-1", "dmesg.txt");
+    assert_eq!(
+        a.reports.len(),
+        1,
+        "{:?}",
+        a.reports.iter().map(|r| r.kind).collect::<Vec<_>>()
+    );
+    assert_eq!(a.reports[0].kind, ReportKind::HardLockup);
+    assert_eq!(a.reports[0].cpu, Some(0));
+}

@@ -65,6 +65,8 @@ pub struct ReportBuilder {
     /// The trace is over (s390 `Last Breaking-Event-Address:`): later frame-shaped lines are
     /// not callers.
     trace_over: bool,
+    /// A `Call Trace:` line was seen (a frame-shaped wrapped header line is not a trace).
+    trace_announced: bool,
 }
 
 impl ReportBuilder {
@@ -124,6 +126,7 @@ impl ReportBuilder {
             lower_case_trace: false,
             cut_cpu_line: None,
             trace_over: false,
+            trace_announced: false,
         };
         b.feed_line(rec);
         b.parse_headline(rec.text.trim());
@@ -189,6 +192,12 @@ impl ReportBuilder {
     /// True once an end marker was seen.
     pub fn is_closed(&self) -> bool {
         self.closed
+    }
+
+    /// Whether a line may still say what the report is (see `Role::Refine`): no `Call Trace:`
+    /// yet, within its first lines (a wrapped `WARNING: at` line may look like a frame).
+    pub fn refinable(&self) -> bool {
+        !self.trace_announced && !self.closed && self.header_lines <= 12
     }
 
     /// True while the report has not reached its call trace.

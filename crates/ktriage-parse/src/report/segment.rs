@@ -162,7 +162,7 @@ impl Segmenter {
                 let refine = self
                     .open
                     .as_ref()
-                    .is_some_and(|b| kinds.contains(&b.kind()) && b.in_header() && !b.is_closed());
+                    .is_some_and(|b| kinds.contains(&b.kind()) && b.refinable());
                 match self.open.as_mut() {
                     Some(b) if refine => b.refine(kind, rec),
                     _ => {

@@ -29,6 +29,7 @@ re!(
 impl ReportBuilder {
     pub(super) fn start_trace(&mut self) {
         self.in_trace = true;
+        self.trace_announced = true;
         if !self.saw_context_markers {
             self.context = FrameContext::Task;
         }
@@ -36,6 +37,7 @@ impl ReportBuilder {
 
     pub(super) fn start_trace_keep_context(&mut self) {
         self.in_trace = true;
+        self.trace_announced = true;
     }
 
     pub(super) fn push_frame(&mut self, f: Frame) {
