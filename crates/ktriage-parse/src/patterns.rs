@@ -332,6 +332,13 @@ pub static MARKERS: &[Marker] = &[
         At::Anywhere,
         Role::Refine(&[K::Warning], K::HardLockup),
     ),
+    // powerpc's watchdog: `Watchdog CPU:59 Hard LOCKUP`.
+    ma(
+        "Hard LOCKUP",
+        At::Anywhere,
+        Role::Start(K::HardLockup),
+        "Watchdog CPU:",
+    ),
     // SLUB debug reports (`BUG kmalloc-64 (Not tainted): Poison overwritten`) go on with
     // `INFO:` lines of their own; they are part of the report, not reports.
     m(

@@ -465,3 +465,22 @@ fn a_mail_wrapped_watchdog_warning_is_one_hard_lockup() {
     assert_eq!(a.reports[0].kind, ReportKind::HardLockup);
     assert_eq!(a.reports[0].cpu, Some(0));
 }
+
+#[test]
+fn powerpc_watchdog_and_hmi_headlines() {
+    // gh-skiboot-hardlockup-ppc64-1 (Ubuntu 4.15 on POWER9): `Watchdog CPU:59 Hard LOCKUP`.
+    let a = case("gh-skiboot-hardlockup-ppc64-1", "dmesg.txt");
+    let hl = a
+        .reports
+        .iter()
+        .find(|r| r.kind == ReportKind::HardLockup)
+        .expect("a hard lockup");
+    assert_eq!(
+        (hl.cpu, hl.pid, hl.arch),
+        (Some(59), Some(363), Some(Arch::Ppc64))
+    );
+    // ar-powernv-hwerror-ppc64-2: an HMI alone in its log is POWER's.
+    let a = case("ar-powernv-hwerror-ppc64-2", "console.log");
+    assert_eq!(a.reports[0].kind, ReportKind::HardwareError);
+    assert_eq!(a.reports[0].arch, Some(Arch::Ppc64));
+}

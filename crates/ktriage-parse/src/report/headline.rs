@@ -14,7 +14,11 @@ re!(
     r"CPU#(\d+) stuck for (\d+)s!(?: \[(.+):(\d+)\])?"
 );
 
-re!(HARD_LOCKUP_RE, r"hard LOCKUP on cpu (\d+)");
+// `Watchdog detected hard LOCKUP on cpu 0`; powerpc: `Watchdog CPU:59 Hard LOCKUP`.
+re!(
+    HARD_LOCKUP_RE,
+    r"(?:hard LOCKUP on cpu |Watchdog CPU:)(\d+)"
+);
 
 re!(
     HUNG_RE,

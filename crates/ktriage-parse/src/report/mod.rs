@@ -43,6 +43,14 @@ re!(
     r"([A-Za-z0-9_.$]+)\+(0x[0-9a-fA-F]+)(?:/(0x[0-9a-fA-F]+))?(?:\s+\[([A-Za-z0-9_\-]+)\])?"
 );
 
+/// Report headlines that name their architecture: POWER's Hypervisor Maintenance and machine
+/// check interrupts, its watchdog.
+const HEADLINE_ARCHES: &[(&str, Arch)] = &[
+    ("Hypervisor Maintenance interrupt", Arch::Ppc64),
+    ("Machine check interrupt [", Arch::Ppc64),
+    ("Watchdog CPU:", Arch::Ppc64),
+];
+
 /// Builds one [`Report`] from its records.
 pub struct ReportBuilder {
     /// The report being filled.
@@ -130,6 +138,13 @@ impl ReportBuilder {
         };
         b.feed_line(rec);
         b.parse_headline(rec.text.trim());
+        // Headlines only one architecture prints.
+        if let Some((_, arch)) = HEADLINE_ARCHES
+            .iter()
+            .find(|(needle, _)| rec.text.contains(needle))
+        {
+            b.vote(*arch);
+        }
         if kind == ReportKind::Oops {
             b.parse_oops_counter(rec.text.trim());
         }
