@@ -789,9 +789,44 @@ fn unix_stamp_at(b: &[u8]) -> Option<(usize, i64)> {
     Some((int + 1 + frac, secs * 1_000_000 + us))
 }
 
+/// `dmesg -H`/`--reltime` relative stamps: `[  +0.010730]` (or `+0,010730` in a locale with
+/// a decimal comma): the end of the stamp.
+fn relative_stamp_at(b: &[u8]) -> Option<usize> {
+    if b.first() != Some(&b'[') {
+        return None;
+    }
+    let mut k = 1;
+    while b.get(k) == Some(&b' ') {
+        k += 1;
+    }
+    if b.get(k) != Some(&b'+') {
+        return None;
+    }
+    k += 1;
+    let int = b[k..].iter().take_while(|c| c.is_ascii_digit()).count();
+    k += int;
+    if int == 0 || !matches!(b.get(k), Some(b'.' | b',')) {
+        return None;
+    }
+    k += 1;
+    let frac = b[k..].iter().take_while(|c| c.is_ascii_digit()).count();
+    k += frac;
+    if frac == 0 || b.get(k) != Some(&b']') {
+        return None;
+    }
+    Some(k + 1)
+}
+
 fn parse_prefix(b: &[u8]) -> Prefix {
     let mut p = Prefix::default();
     let mut i = 0;
+    if let Some(e) = relative_stamp_at(b) {
+        // No uptime: the stamp counts from the previous line.
+        p.styles |= style::DMESG_HUMAN;
+        p.origin = Some(Origin::Kernel);
+        p.text_start = e + usize::from(b.get(e) == Some(&b' '));
+        return p;
+    }
     if b.first().is_some_and(u8::is_ascii_digit) {
         if let Some((e, uptime)) = kmsg_at(b) {
             p.uptime = Some(uptime);

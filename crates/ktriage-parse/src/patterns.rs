@@ -170,6 +170,14 @@ pub static MARKERS: &[Marker] = &[
         Role::ContinueOr(OOPS_BUG, K::Oops),
         &["traps:"],
     ),
+    // arm64 BUG() (`brk`): `Internal error: Oops - BUG: 0 [#1] SMP`.
+    m(
+        "Internal error: Oops - BUG",
+        At::Anywhere,
+        Role::ContinueOr(OOPS_BUG, K::Bug),
+    ),
+    // MIPS BUG(): `Kernel bug detected[#1]:`.
+    m("Kernel bug detected", At::Anywhere, Role::Start(K::Bug)),
     m(
         "Internal error: ",
         At::Anywhere,
@@ -737,6 +745,24 @@ pub fn needle_counts_in(text: &str) -> bool {
 /// Line starts that belong to the body of any report (registers, trace markers, decode
 /// lines, lockdep and RCU detail lines).
 pub static BODY_PREFIXES: &[&str] = &[
+    // MIPS register dump, four registers a line: `$ 0   : 00000000 ...`, `$28   : ...`;
+    // `epc   : 80036d94 tasklet_action+0xf4/0x1d0`.
+    "$ 0   :",
+    "$ 4   :",
+    "$ 8   :",
+    "$12   :",
+    "$16   :",
+    "$20   :",
+    "$24   :",
+    "$28   :",
+    "Hi    : ",
+    "Lo    : ",
+    "epc   : ",
+    "ra    : ",
+    "Status: ",
+    "Cause : ",
+    "PrId  : ",
+    "BadVA : ",
     "CPU: ",
     "Pid: ",
     "Hardware name",

@@ -484,3 +484,40 @@ fn powerpc_watchdog_and_hmi_headlines() {
     assert_eq!(a.reports[0].kind, ReportKind::HardwareError);
     assert_eq!(a.reports[0].arch, Some(Arch::Ppc64));
 }
+
+#[test]
+fn mips_and_arm64_bug_forms() {
+    // gh-mt76-bug-1 (OpenWrt 4.14 on a MIPS 1004Kc): `Kernel bug detected[#1]:` and the
+    // MIPS register dump with `epc   :`.
+    let a = case("gh-mt76-bug-1", "dmesg.txt");
+    let r = &a.reports[0];
+    assert_eq!(r.kind, ReportKind::Bug);
+    assert_eq!(
+        (r.cpu, r.pid, r.comm.as_deref()),
+        (Some(2), Some(19), Some("ksoftirqd/2"))
+    );
+    assert_eq!(
+        r.ip.as_ref().map(|i| i.function.as_str()),
+        Some("tasklet_action")
+    );
+    // gh-wireguard-bug-arm64-2 (a pstore console): arm64 BUG() is `Internal error: Oops - BUG`.
+    let a = case("gh-wireguard-bug-arm64-2", "pstore.txt");
+    let r = a
+        .reports
+        .iter()
+        .find(|r| r.pid == Some(26655))
+        .expect("the BUG report");
+    assert_eq!(r.kind, ReportKind::Bug);
+}
+
+#[test]
+fn lockdep_reports_name_their_kernel() {
+    // gh-zfs-lockdep-x86_64-1: `5.16.0-generic #20211119 Not tainted` under the lockdep header.
+    let a = case("gh-zfs-lockdep-x86_64-1", "dmesg.txt");
+    let r = a
+        .reports
+        .iter()
+        .find(|r| r.kind == ReportKind::Lockdep)
+        .expect("the lockdep report");
+    assert_eq!(r.kernel.as_deref(), Some("5.16.0-generic"));
+}

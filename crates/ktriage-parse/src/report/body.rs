@@ -18,6 +18,11 @@ re!(
     r"^\s*(\d+)-([.\w!?]{3,5}):\s*\((\d+) ticks this GP\)(?:.*?fqs=(\d+))?"
 );
 
+re!(
+    KERNEL_IDENT_RE,
+    r"^(\d+\.\d+[\w.+~-]*) #\S+.*(?:Not tainted|Tainted: )"
+);
+
 re!(RCU_CPU_ANY_RE, r"^\s*(\d+)-([.\w!?]{3,5}):\s*\(([^)]*)\)");
 
 re!(
@@ -272,6 +277,18 @@ const IP_LINES: &[(&str, Handler)] = &[
         }
         None => Flow::Next,
     }),
+    // MIPS: `epc   : 80036d94 tasklet_action+0xf4/0x1d0`, `ra    : 80474b78 __do_softirq+0x128/0x2ec`.
+    ("epc   : ", |b, t| {
+        if let Some(mut loc) = parse_location(t[8..].trim()) {
+            loc.address = t[8..].split_whitespace().next().map(hex_norm);
+            b.report.ip = Some(loc);
+        }
+        Flow::Done
+    }),
+    ("ra    : ", |b, t| {
+        b.report.lr = parse_location(t[8..].trim());
+        Flow::Done
+    }),
     ("epc : ", |b, t| {
         b.vote(Arch::Riscv64);
         match parse_location(t[6..].trim()) {
@@ -391,6 +408,14 @@ impl ReportBuilder {
             super::headline::mce_fields(&mut self.report, t);
         }
         self.parse_oops_counter(t);
+        // lockdep and RCU-usage reports name the kernel on a line of its own:
+        // `5.16.0-generic #20211119 Not tainted`.
+        if self.report.kernel.is_none() && (t.ends_with("Not tainted") || t.contains(" Tainted: "))
+        {
+            if let Some(c) = KERNEL_IDENT_RE.captures(t) {
+                self.report.kernel = Some(c[1].to_string());
+            }
+        }
         if self.report.kind == ReportKind::Kasan && self.report.fault_address.is_none() {
             if let Some(c) = KASAN_ACCESS_RE.captures(t) {
                 self.report.fault_address = Some(hex_norm(&c[3]));
