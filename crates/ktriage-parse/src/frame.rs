@@ -59,9 +59,11 @@ pub mod style {
     pub const KMSG: u16 = 1 << 13;
     /// `journalctl -o export` records (`__CURSOR=...`, `MESSAGE=...`, blank line).
     pub const JOURNAL_EXPORT: u16 = 1 << 14;
+    /// LAVA's `log.yaml`: `- {"dt": "...", "lvl": "target", "msg": "..."}`.
+    pub const LAVA_YAML: u16 = 1 << 15;
 
     /// Names of the style bits, for reports.
-    pub const NAMES: [(u16, &str); 15] = [
+    pub const NAMES: [(u16, &str); 16] = [
         (KERNEL_TIMESTAMP, "kernel_timestamp"),
         (CALLER, "printk_caller"),
         (SYSLOG, "syslog"),
@@ -77,6 +79,7 @@ pub mod style {
         (JOURNAL_FULL, "journal_short_full"),
         (KMSG, "dev_kmsg"),
         (JOURNAL_EXPORT, "journal_export"),
+        (LAVA_YAML, "lava_yaml"),
     ];
 }
 
@@ -179,6 +182,24 @@ impl Framer {
         out: &mut dyn FnMut(&Record),
     ) {
         let trimmed_end = trim_end(line);
+        // LAVA's log.yaml: the device's console output is `lvl: target`; the rest is the
+        // harness talking (prompts, regexes, results) and not the machine's.
+        if trimmed_end.starts_with(b"- {\"dt\": ") {
+            if let Ok(e) = serde_json::from_slice::<LavaLine>(&trimmed_end[2..]) {
+                self.styles_seen |= style::LAVA_YAML;
+                if e.lvl == "target" {
+                    if let serde_json::Value::String(msg) = e.msg {
+                        self.push_cleaned(
+                            line_no,
+                            msg.as_bytes(),
+                            styles_extra | style::LAVA_YAML,
+                            out,
+                        );
+                    }
+                }
+                return;
+            }
+        }
         // `journalctl -o export`: records of `KEY=value` lines, each ended by a blank line.
         if trimmed_end.starts_with(b"__CURSOR=") {
             self.flush(out);
@@ -1067,6 +1088,13 @@ fn parse_prefix(b: &[u8]) -> Prefix {
     }
     p.text_start = i;
     p
+}
+
+/// One line of LAVA's `log.yaml`.
+#[derive(serde::Deserialize)]
+struct LavaLine {
+    lvl: String,
+    msg: serde_json::Value,
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -185,7 +185,14 @@ pub static MARKERS: &[Marker] = &[
     ),
     m("Unhandled fault:", At::Anywhere, Role::Start(K::Oops)),
     m("Alignment trap:", At::Anywhere, Role::Start(K::Oops)),
-    m("Oops: ", At::Start, Role::ContinueOr(OOPS_BUG, K::Oops)),
+    // `Oops: 0000 [#1] SMP`, `Oops: general protection fault, ...: 0000 [#1]`; the counter
+    // is what tells it from a driver's `Oops: efitime: can't read time!`.
+    ma(
+        "Oops: ",
+        At::Start,
+        Role::ContinueOr(OOPS_BUG, K::Oops),
+        "[#",
+    ),
     m("Oops - ", At::Start, Role::ContinueOr(OOPS_BUG, K::Oops)),
     // Sanitizers and BUG variants (before the generic BUG:).
     m("BUG: KASAN:", At::Word, Role::Start(K::Kasan)),

@@ -521,3 +521,26 @@ fn lockdep_reports_name_their_kernel() {
         .expect("the lockdep report");
     assert_eq!(r.kernel.as_deref(), Some("5.16.0-generic"));
 }
+
+#[test]
+fn lava_yaml_logs_and_driver_oops_words() {
+    // pt-tuxrun-warning-arm64-1 (TuxRun/LAVA log.yaml on an FVP): only `lvl: target` lines
+    // are the machine's console; the harness's prompt regexes (`BUG:.*?$`) are not reports.
+    let a = case("pt-tuxrun-warning-arm64-1", "console.log");
+    let kinds: Vec<(ReportKind, &str)> = a
+        .reports
+        .iter()
+        .map(|r| (r.kind, r.title.as_str()))
+        .collect();
+    assert_eq!(kinds.len(), 1, "{kinds:?}");
+    assert_eq!(kinds[0].0, ReportKind::Warning);
+    // pt-abrt-warning-i386-2 (a 2.6 Mac mini boot): `Oops: efitime: can't read time!` is a
+    // driver's message, not an oops; the WARNING after it is the report.
+    let a = case("pt-abrt-warning-i386-2", "console.log");
+    assert!(
+        !a.reports.iter().any(|r| r.kind == ReportKind::Oops),
+        "{:?}",
+        a.reports.iter().map(|r| &r.title).collect::<Vec<_>>()
+    );
+    assert!(a.reports.iter().any(|r| r.kind == ReportKind::Warning));
+}
