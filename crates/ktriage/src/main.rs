@@ -149,8 +149,8 @@ struct AnalyzeArgs {
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
     /// Keep reading as the inputs grow (files like `tail -F`, /dev/kmsg, stdin such as
-    /// `journalctl -f -o export`) and print each incident as it completes, until interrupted
-    /// (JSON: one incident per line).
+    /// `journalctl -f -o export`) and print each report and incident as it completes, until
+    /// interrupted (JSON: one `{"report": ...}` or `{"incident": ...}` object per line).
     #[arg(short = 'f', long)]
     follow: bool,
     /// Do not page the text output (on a terminal it goes through `$PAGER`, `less -FRX` by
@@ -478,8 +478,8 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
 }
 
 /// `analyze --follow`: re-reads the inputs when they grow (stdin is kept in memory, at most
-/// 256 MiB) and prints each incident once, when its input has been quiet for a second or more
-/// lines came after it.
+/// 256 MiB) and prints each report and incident once, when its input has been quiet for a
+/// second or more lines came after it.
 fn run_follow(args: AnalyzeArgs) -> ExitCode {
     use std::collections::HashSet;
     use std::io::Read;
@@ -575,6 +575,32 @@ fn run_follow(args: AnalyzeArgs) -> ExitCode {
         }
         let a = &outcome.analysis;
         let mut out = std::io::stdout().lock();
+        // Reports first (each once, when complete), then the incidents they make.
+        for r in &a.reports {
+            let lines = a
+                .sources
+                .iter()
+                .find(|s| s.path == r.source.path)
+                .map_or(0, |s| s.lines);
+            if !quiet && lines < r.source.last_line + 50 {
+                continue;
+            }
+            if !printed.insert(format!("report {}:{}", r.source.path, r.source.first_line)) {
+                continue;
+            }
+            let res = if json {
+                writeln!(out, "{}", serde_json::json!({ "report": r }))
+            } else {
+                writeln!(
+                    out,
+                    "report {} {}  [{}:{}]",
+                    r.id, r.display_title, r.source.path, r.source.first_line
+                )
+            };
+            if res.and_then(|_| out.flush()).is_err() {
+                return ExitCode::SUCCESS; // the reader went away
+            }
+        }
         for inc in &a.incidents {
             let root = inc.root.as_deref().and_then(|r| a.report_by_id(r));
             let Some(last) = inc.reports.iter().rev().find_map(|r| a.report_by_id(r)) else {
@@ -597,14 +623,12 @@ fn run_follow(args: AnalyzeArgs) -> ExitCode {
                 continue;
             }
             let res = if json {
-                serde_json::to_writer(&mut out, inc)
-                    .map_err(std::io::Error::other)
-                    .and_then(|_| writeln!(out))
+                writeln!(out, "{}", serde_json::json!({ "incident": inc }))
             } else {
                 let at = root.map_or(String::new(), |r| {
                     format!("  [{}:{}]", r.source.path, r.source.first_line)
                 });
-                writeln!(out, "{} {}{at}", inc.id, inc.summary)
+                writeln!(out, "incident {} {}{at}", inc.id, inc.summary)
             };
             if res.and_then(|_| out.flush()).is_err() {
                 return ExitCode::SUCCESS; // the reader went away
