@@ -1037,6 +1037,27 @@ fn parse_prefix(b: &[u8]) -> Prefix {
             p.styles |= style::CALLER;
             i = e;
         }
+        // Qualcomm vendor kernels print a second stamp with the CPU: `[ 0.58] [ 0.58]@1 text`.
+        if p.caller.is_none() {
+            let j = i + usize::from(b.get(i) == Some(&b' '));
+            if let Some((e, _)) = kernel_ts_at(b, j, true, 1) {
+                let digits = b[e..]
+                    .iter()
+                    .skip(1)
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                if b.get(e) == Some(&b'@') && digits > 0 {
+                    if let Some(cpu) = std::str::from_utf8(&b[e + 1..e + 1 + digits])
+                        .ok()
+                        .and_then(|d| d.parse().ok())
+                    {
+                        p.caller = Some(Caller::Cpu(cpu));
+                        p.styles |= style::CALLER;
+                    }
+                    i = e + 1 + digits;
+                }
+            }
+        }
         // `journalctl -o short-monotonic`: `[  12.345678] host kernel: text`. Only the
         // kernel's ident is taken: `usb 1-1: new device` is kernel text of the same shape.
         if p.wall.is_none() && p.ident == (0, 0) {

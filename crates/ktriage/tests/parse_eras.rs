@@ -544,3 +544,22 @@ fn lava_yaml_logs_and_driver_oops_words() {
     );
     assert!(a.reports.iter().any(|r| r.kind == ReportKind::Warning));
 }
+
+#[test]
+fn vendor_android_prefixes() {
+    // ar-asus-warning-arm64-1 (a Qualcomm 4.4 kernel): a second stamp with the CPU,
+    // `[    0.581853] [    0.581850]@1 WARNING: at ...`.
+    let a = case("ar-asus-warning-arm64-1", "dmesg.txt");
+    let w = &a.reports[0];
+    assert_eq!(
+        (w.cpu, w.pid, w.comm.as_deref()),
+        (Some(1), Some(294), Some("kgsl_worker_thr"))
+    );
+    assert_eq!(
+        w.ip.as_ref().map(|i| i.function.as_str()),
+        Some("kthread_worker_fn")
+    );
+    // ar-samsung-warning-arm64-1 (Samsung 4.19): `Comm: kworker/3:0 FTT: 0 0 Tainted: ...`.
+    let a = case("ar-samsung-warning-arm64-1", "last_kmsg.txt");
+    assert_eq!(a.reports[0].comm.as_deref(), Some("kworker/3:0"));
+}

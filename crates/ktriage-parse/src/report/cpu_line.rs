@@ -52,7 +52,15 @@ impl ReportBuilder {
     /// `comm: `; `overwrite` keeps what an earlier line said otherwise.
     fn parse_task_tail(&mut self, after: &str, overwrite: bool) {
         let r = &mut self.report;
-        let stops = [" Kdump: ", " Tainted: ", " Not tainted", " Tainted:"];
+        // Fields after the command: kdump state, taint, and vendor fields (Samsung's
+        // `FTT: 0 0`).
+        let stops = [
+            " Kdump: ",
+            " Tainted: ",
+            " Not tainted",
+            " Tainted:",
+            " FTT: ",
+        ];
         let mut end = after.len();
         for s in stops {
             if let Some(i) = after.find(s) {
