@@ -563,3 +563,15 @@ fn vendor_android_prefixes() {
     let a = case("ar-samsung-warning-arm64-1", "last_kmsg.txt");
     assert_eq!(a.reports[0].comm.as_deref(), Some("kworker/3:0"));
 }
+
+#[test]
+fn warning_ip_takes_its_module_from_the_rip_line() {
+    // gh-rocm-warning-x86_64-1 (Ubuntu 5.4, DKMS amdgpu): the WARNING line's location has no
+    // module; `RIP: 0010:rn_clk_mgr_construct+0x129/0x410 [amdgpu]` names it.
+    let a = case("gh-rocm-warning-x86_64-1", "dmesg.txt");
+    let ip = a.reports[0].ip.as_ref().expect("ip");
+    assert_eq!(
+        (ip.function.as_str(), ip.module.as_deref()),
+        ("rn_clk_mgr_construct", Some("amdgpu"))
+    );
+}

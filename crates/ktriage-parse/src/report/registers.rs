@@ -36,8 +36,18 @@ impl ReportBuilder {
                 loc.address = addr.clone();
             }
             // The first RIP of a report is where the CPU was; later ones (user mode, IRQ) are not.
-            if self.report.ip.is_none() {
-                self.report.ip = Some(loc);
+            match self.report.ip.as_mut() {
+                None => self.report.ip = Some(loc),
+                // The WARNING line named the same place without its module or address.
+                Some(ip) if ip.function == loc.function && ip.offset == loc.offset => {
+                    if ip.module.is_none() {
+                        ip.module = loc.module;
+                    }
+                    if ip.address.is_none() {
+                        ip.address = loc.address;
+                    }
+                }
+                Some(_) => {}
             }
         }
         if let Some(a) = addr {
