@@ -575,3 +575,19 @@ fn warning_ip_takes_its_module_from_the_rip_line() {
         ("rn_clk_mgr_construct", Some("amdgpu"))
     );
 }
+
+#[test]
+fn ktest_seconds_prefix() {
+    // gh-bcachefs-bug-x86_64-4 (bcachefs CI under ktest): `00034 kernel BUG at fs/bcachefs/ec.c:865!`.
+    let a = case("gh-bcachefs-bug-x86_64-4", "console.log");
+    let r = &a.reports[0];
+    assert_eq!(r.kind, ReportKind::Bug);
+    assert_eq!(
+        (r.cpu, r.pid, r.comm.as_deref()),
+        (Some(0), Some(12), Some("kworker/0:1"))
+    );
+    assert_eq!(
+        r.ip.as_ref().map(|i| i.function.as_str()),
+        Some("ec_stripe_update_ptrs")
+    );
+}
