@@ -841,8 +841,14 @@ fn relative_stamp_at(b: &[u8]) -> Option<usize> {
 fn parse_prefix(b: &[u8]) -> Prefix {
     let mut p = Prefix::default();
     let mut i = 0;
-    // ktest-style consoles (bcachefs CI) count seconds in front of each line: `00034 text`.
-    if b.len() > 6 && b[..5].iter().all(u8::is_ascii_digit) && b[5] == b' ' && b[6] != b' ' {
+    // ktest-style consoles (bcachefs CI) count seconds in front of each line, zero-padded:
+    // `00034 text`. (A line starting `88243 Comm:` is the rest of a hard-wrapped CPU line.)
+    if b.len() > 6
+        && b[0] == b'0'
+        && b[..5].iter().all(u8::is_ascii_digit)
+        && b[5] == b' '
+        && b[6] != b' '
+    {
         let mut p = parse_prefix(&b[6..]);
         p.text_start += 6;
         if p.ident != (0, 0) {
