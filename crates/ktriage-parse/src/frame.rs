@@ -645,6 +645,15 @@ fn offset_at(b: &[u8], i: usize) -> Option<(usize, i32)> {
     }
 }
 
+/// The origin a syslog identifier says: the kernel's own, or a program's.
+fn origin_of(b: &[u8], ident: (usize, usize)) -> Origin {
+    if &b[ident.0..ident.1] == b"kernel" {
+        Origin::Kernel
+    } else {
+        Origin::User
+    }
+}
+
 /// `dmesg -x` facility and level (`kern  :alert : `, `daemon:info  : `): the end of the
 /// prefix and whether the facility is the kernel's.
 fn dmesg_decode_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
@@ -878,11 +887,7 @@ fn parse_prefix(b: &[u8]) -> Prefix {
                 p.wall = Some(w);
                 p.ident = ident;
                 p.styles |= style::JOURNAL_UNIX;
-                p.origin = Some(if &b[ident.0..ident.1] == b"kernel" {
-                    Origin::Kernel
-                } else {
-                    Origin::User
-                });
+                p.origin = Some(origin_of(b, ident));
                 i = ts;
             }
         }
@@ -919,11 +924,7 @@ fn parse_prefix(b: &[u8]) -> Prefix {
                         });
                         p.ident = ident;
                         p.styles |= style::JOURNAL_FULL;
-                        p.origin = Some(if &b[ident.0..ident.1] == b"kernel" {
-                            Origin::Kernel
-                        } else {
-                            Origin::User
-                        });
+                        p.origin = Some(origin_of(b, ident));
                         i = ts;
                     }
                 }
@@ -958,11 +959,7 @@ fn parse_prefix(b: &[u8]) -> Prefix {
                         } else {
                             style::SYSLOG
                         };
-                        p.origin = Some(if &b[ident.0..ident.1] == b"kernel" {
-                            Origin::Kernel
-                        } else {
-                            Origin::User
-                        });
+                        p.origin = Some(origin_of(b, ident));
                         i = ts;
                     }
                 }
@@ -988,11 +985,7 @@ fn parse_prefix(b: &[u8]) -> Prefix {
                     });
                     p.ident = ident;
                     p.styles |= style::SYSLOG_ISO;
-                    p.origin = Some(if &b[ident.0..ident.1] == b"kernel" {
-                        Origin::Kernel
-                    } else {
-                        Origin::User
-                    });
+                    p.origin = Some(origin_of(b, ident));
                     i = ts;
                 }
             }

@@ -177,6 +177,25 @@ struct AnalyzeArgs {
     sel_tz: Option<i32>,
 }
 
+impl AnalyzeArgs {
+    /// The paths to read: those given, else the live kernel log.
+    fn inputs(&self) -> Vec<std::path::PathBuf> {
+        if self.paths.is_empty() {
+            vec![std::path::PathBuf::from(ktriage::input::KMSG)]
+        } else {
+            self.paths.clone()
+        }
+    }
+
+    /// How directories are walked.
+    fn walk_options(&self) -> ktriage::input::WalkOptions {
+        ktriage::input::WalkOptions {
+            follow_links: self.follow_links,
+            globs: self.globs.clone(),
+        }
+    }
+}
+
 fn parse_tz(s: &str) -> Result<i32, String> {
     let err = || format!("bad time zone offset {s:?}: use +HH:MM, -HHMM or Z");
     if s == "Z" || s == "UTC" {
@@ -324,15 +343,8 @@ fn run_vmcore(cmd: VmcoreCommand) -> ExitCode {
 }
 
 fn run_analyze(args: AnalyzeArgs) -> ExitCode {
-    let walk_opts = ktriage::input::WalkOptions {
-        follow_links: args.follow_links,
-        globs: args.globs.clone(),
-    };
-    let paths = if args.paths.is_empty() {
-        vec![std::path::PathBuf::from(ktriage::input::KMSG)]
-    } else {
-        args.paths.clone()
-    };
+    let walk_opts = args.walk_options();
+    let paths = args.inputs();
     let walk = match ktriage::input::walk(&paths, &walk_opts) {
         Ok(w) => w,
         Err(e) => {
@@ -485,11 +497,8 @@ fn run_follow(args: AnalyzeArgs) -> ExitCode {
     use std::io::Read;
     use std::time::{Duration, Instant};
     const STDIN_CAP: usize = 256 << 20;
-    let paths = if args.paths.is_empty() {
-        vec![std::path::PathBuf::from(ktriage::input::KMSG)]
-    } else {
-        args.paths.clone()
-    };
+    let paths = args.inputs();
+    let walk_opts = args.walk_options();
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
     let files: Vec<std::path::PathBuf> = paths
         .iter()
@@ -545,14 +554,8 @@ fn run_follow(args: AnalyzeArgs) -> ExitCode {
             continue;
         }
         analysed = Some((size, quiet));
-        let walk = ktriage::input::walk(
-            &files,
-            &ktriage::input::WalkOptions {
-                follow_links: args.follow_links,
-                globs: args.globs.clone(),
-            },
-        );
-        let mut outcome = match walk {
+        let walk = ktriage::input::walk(&files, &walk_opts);
+        let outcome = match walk {
             Ok(w) => {
                 for e in &w.problems {
                     if warned.insert(e.to_string()) {
@@ -566,72 +569,64 @@ fn run_follow(args: AnalyzeArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+        // Stdin is its own document: ids (`r1`, `i1`) are per document.
+        let mut docs = vec![outcome.analysis];
         if stdin {
             let data = buffer.lock().map(|b| b.clone()).unwrap_or_default();
-            let mut extra = ktriage::analyze::analyze_bytes("-", &data, opts.clone());
-            outcome.analysis.reports.append(&mut extra.reports);
-            outcome.analysis.incidents.append(&mut extra.incidents);
-            outcome.analysis.sources.append(&mut extra.sources);
+            docs.push(ktriage::analyze::analyze_bytes("-", &data, opts.clone()));
         }
-        let a = &outcome.analysis;
         let mut out = std::io::stdout().lock();
-        // Reports first (each once, when complete), then the incidents they make.
-        for r in &a.reports {
-            let lines = a
-                .sources
-                .iter()
-                .find(|s| s.path == r.source.path)
-                .map_or(0, |s| s.lines);
-            if !quiet && lines < r.source.last_line + 50 {
-                continue;
-            }
-            if !printed.insert(format!("report {}:{}", r.source.path, r.source.first_line)) {
-                continue;
-            }
-            let res = if json {
-                writeln!(out, "{}", serde_json::json!({ "report": r }))
-            } else {
-                writeln!(
-                    out,
-                    "report {} {}  [{}:{}]",
-                    r.id, r.display_title, r.source.path, r.source.first_line
-                )
-            };
-            if res.and_then(|_| out.flush()).is_err() {
-                return ExitCode::SUCCESS; // the reader went away
-            }
-        }
-        for inc in &a.incidents {
-            let root = inc.root.as_deref().and_then(|r| a.report_by_id(r));
-            let Some(last) = inc.reports.iter().rev().find_map(|r| a.report_by_id(r)) else {
-                continue;
-            };
+        for a in &docs {
             // Done: the input went quiet, or more than a screenful of lines followed it.
-            let lines = a
-                .sources
-                .iter()
-                .find(|s| s.path == last.source.path)
-                .map_or(0, |s| s.lines);
-            if !quiet && lines < last.source.last_line + 50 {
-                continue;
-            }
-            let key = match root {
-                Some(r) => format!("{}:{}", r.source.path, r.source.first_line),
-                None => inc.summary.clone(),
+            let complete = |r: &ktriage::model::Report| {
+                quiet
+                    || a.sources
+                        .iter()
+                        .find(|s| s.path == r.source.path)
+                        .is_some_and(|s| s.lines >= r.source.last_line + 50)
             };
-            if !printed.insert(key) {
-                continue;
+            // Reports first (each once, when complete), then the incidents they make.
+            for r in a.reports.iter().filter(|r| complete(r)) {
+                if !printed.insert(format!("report {}:{}", r.source.path, r.source.first_line)) {
+                    continue;
+                }
+                let res = if json {
+                    writeln!(out, "{}", serde_json::json!({ "report": r }))
+                } else {
+                    writeln!(
+                        out,
+                        "report {} {}  [{}:{}]",
+                        r.id, r.display_title, r.source.path, r.source.first_line
+                    )
+                };
+                if res.and_then(|_| out.flush()).is_err() {
+                    return ExitCode::SUCCESS; // the reader went away
+                }
             }
-            let res = if json {
-                writeln!(out, "{}", serde_json::json!({ "incident": inc }))
-            } else {
-                let at = root.map_or(String::new(), |r| {
-                    format!("  [{}:{}]", r.source.path, r.source.first_line)
-                });
-                writeln!(out, "incident {} {}{at}", inc.id, inc.summary)
-            };
-            if res.and_then(|_| out.flush()).is_err() {
-                return ExitCode::SUCCESS; // the reader went away
+            for inc in &a.incidents {
+                let root = inc.root.as_deref().and_then(|r| a.report_by_id(r));
+                let last = inc.reports.iter().rev().find_map(|r| a.report_by_id(r));
+                if !last.is_some_and(complete) {
+                    continue;
+                }
+                let key = match root {
+                    Some(r) => format!("{}:{}", r.source.path, r.source.first_line),
+                    None => inc.summary.clone(),
+                };
+                if !printed.insert(key) {
+                    continue;
+                }
+                let res = if json {
+                    writeln!(out, "{}", serde_json::json!({ "incident": inc }))
+                } else {
+                    let at = root.map_or(String::new(), |r| {
+                        format!("  [{}:{}]", r.source.path, r.source.first_line)
+                    });
+                    writeln!(out, "incident {} {}{at}", inc.id, inc.summary)
+                };
+                if res.and_then(|_| out.flush()).is_err() {
+                    return ExitCode::SUCCESS; // the reader went away
+                }
             }
         }
         drop(out);

@@ -153,11 +153,7 @@ fn full_text(a: &Analysis, limit: Option<usize>) -> String {
         s.push_str(&line);
         return s;
     }
-    let crit = a
-        .reports
-        .iter()
-        .filter(|r| r.severity == Severity::Critical)
-        .count();
+    let crit = critical_reports(a);
     let _ = writeln!(
         s,
         "{} {} source(s), {} boot(s), {} report(s) ({} critical), {} event(s), {} incident(s)",
@@ -170,13 +166,6 @@ fn full_text(a: &Analysis, limit: Option<usize>) -> String {
         a.incidents.len()
     );
     // The answer first: one line per incident, most severe first as diagnosis ordered them.
-    let incident_sev = |inc: &Incident| {
-        inc.findings
-            .iter()
-            .map(|f| f.severity)
-            .max()
-            .unwrap_or(Severity::Info)
-    };
     let shown = limit.unwrap_or(usize::MAX).min(a.incidents.len());
     for inc in &a.incidents[..shown] {
         let root = inc
@@ -188,7 +177,7 @@ fn full_text(a: &Analysis, limit: Option<usize>) -> String {
         let _ = writeln!(
             s,
             "{} {} {}  ({:.0}%){root}",
-            sev_tag(incident_sev(inc)),
+            sev_tag(incident_severity(inc)),
             format!("{}:", inc.id).bold(),
             inc.summary,
             inc.confidence * 100.0
@@ -203,7 +192,7 @@ fn full_text(a: &Analysis, limit: Option<usize>) -> String {
     }
     for inc in &a.incidents[..shown] {
         let _ = writeln!(s);
-        let sev = incident_sev(inc);
+        let sev = incident_severity(inc);
         let _ = writeln!(
             s,
             "{} {} {}  (confidence {:.0}%)",
@@ -544,6 +533,13 @@ fn nothing_wrong(a: &Analysis) -> Option<String> {
     })
 }
 
+fn critical_reports(a: &Analysis) -> usize {
+    a.reports
+        .iter()
+        .filter(|r| r.severity == Severity::Critical)
+        .count()
+}
+
 fn incident_severity(inc: &Incident) -> Severity {
     inc.findings
         .iter()
@@ -586,11 +582,7 @@ fn summary_text(a: &Analysis, limit: Option<usize>) -> String {
     }
     let width = width();
     let mut s = String::new();
-    let crit = a
-        .reports
-        .iter()
-        .filter(|r| r.severity == Severity::Critical)
-        .count();
+    let crit = critical_reports(a);
     let _ = writeln!(
         s,
         "{} {} report(s) ({crit} critical), {} event(s) in {} source(s), {} boot(s)",
