@@ -92,7 +92,7 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
         c.members.extend(spinners.iter().map(|&k| Node::Report(k)));
         c.root = Some((h, 55));
         c.summary = Some(format!(
-            "{} left atomic context holding a lock; {} spins on it",
+            "{} left atomic context, probably holding the spinlock {} spins on",
             util::who(holder),
             util::who(r)
         ));

@@ -50,7 +50,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         c.finding.advice.push(advice(class).to_string());
         c.members.push(Node::Report(i));
         c.root = Some((i, 50));
-        c.summary = Some(format!("{}{place}: {}", r.title, class.name));
+        c.summary = Some(format!("{}{place}: {}", r.display_title, class.name));
         c.weight = 50;
         // An ERR_PTR-range address may also be container_of() of NULL: the finding says both.
         c.confidence = if class.name == "ERR_PTR" { 0.6 } else { 0.8 };

@@ -78,7 +78,7 @@ pub fn run(cx: &Ctx, prior: &[Claim]) -> Vec<Claim> {
             };
             msg.push_str(&format!(
                 ". They come {dt}after {} ({}, {}): a device that stops answering can keep a CPU busy in its interrupt/softirq handling or make a driver wait forever, so check the device before blaming the core kernel.",
-                r.title,
+                r.display_title,
                 r.id,
                 util::who(r)
             ));

@@ -129,7 +129,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             let m = r.decoded.mce.as_ref();
             let text = match m.filter(|m| m.status.is_some() || m.dimm.is_some()) {
                 Some(m) => format!("{} ({})", mce_text(r, m), util::at_report(r)),
-                None => format!("{} ({})", r.title, util::at_report(r)),
+                None => format!("{} ({})", r.display_title, util::at_report(r)),
             };
             items.push(Item {
                 node: Node::Report(k),

@@ -313,7 +313,7 @@ fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
             continue;
         }
         if !generic_of.contains_key(&root) {
-            if let Some(&ci) = by_title.get(&(r.boot, r.title.as_str())) {
+            if let Some(&ci) = by_title.get(&(r.boot, r.display_title.as_str())) {
                 claims[ci].members.push(Node::Report(i));
                 folded.entry(ci).or_default().push(i);
                 continue;
@@ -329,7 +329,7 @@ fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
                 if *n <= 5 {
                     c.finding.message.push_str(&format!(
                         " Same task later: {} ({}, {}).",
-                        r.title,
+                        r.display_title,
                         r.id,
                         util::at_report(r)
                     ));
@@ -338,7 +338,7 @@ fn build_incidents(cx: &Ctx, mut claims: Vec<Claim>) -> Vec<Incident> {
             }
             None => {
                 generic_of.insert(root, claims.len());
-                by_title.insert((r.boot, r.title.as_str()), claims.len());
+                by_title.insert((r.boot, r.display_title.as_str()), claims.len());
                 claims.push(knowledge::generic_claim(r, i));
             }
         }

@@ -68,7 +68,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         let what = if r.kind == ReportKind::RegisterDump {
             format!("the register dump{at} just before it ({}, {}; its first line was lost, it is the tail of an oops)", r.id, util::at_report(r))
         } else {
-            format!("{} ({}, {}){at}", r.title, r.id, util::at_report(r))
+            format!("{} ({}, {}){at}", r.display_title, r.id, util::at_report(r))
         };
         let mut msg = format!(
             "The panic `{reason}` ({}) is the consequence of {what}",
@@ -122,7 +122,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
                 "{} in {f} led to kernel panic: {reason}",
                 r.kind.as_str().replace('_', " ")
             ),
-            None => format!("{} led to kernel panic: {reason}", r.title),
+            None => format!("{} led to kernel panic: {reason}", r.display_title),
         });
         c.weight = 70;
         c.confidence = 0.85;

@@ -108,7 +108,7 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         c.root = Some((i, 60));
         c.summary = Some(format!(
             "{}{stalled}: {} task(s) hung waiting for the grace period",
-            stall.title,
+            stall.display_title,
             waiters.len()
         ));
         c.weight = 60;

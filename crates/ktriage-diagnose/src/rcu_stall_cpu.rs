@@ -12,10 +12,13 @@ use crate::model::*;
 /// The rule id.
 pub const RULE: &str = "rcu-stall-no-ticks";
 
-/// Runs the rule.
+/// Runs the rule: one claim per boot and set of such CPUs (a stall printed again every
+/// `rcu_cpu_stall_timeout` is the same stall), rooted at its first report.
 pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
     let a = cx.a;
-    let mut out = Vec::new();
+    let mut out: Vec<Claim> = Vec::new();
+    // (boot, CPUs) of each claim in `out`.
+    let mut keys: Vec<(usize, Vec<u32>)> = Vec::new();
     for (i, r) in a.reports.iter().enumerate() {
         let Some(stall) = r.decoded.rcu_stall.as_ref() else {
             continue;
@@ -30,7 +33,17 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         let Some(first) = quiet.first() else {
             continue;
         };
-        let cpus: Vec<String> = quiet.iter().map(|c| c.cpu.to_string()).collect();
+        let key = (r.boot, quiet.iter().map(|c| c.cpu).collect::<Vec<u32>>());
+        if let Some(k) = keys.iter().position(|k| *k == key) {
+            let c = &mut out[k];
+            c.members.push(Node::Report(i));
+            c.finding.evidence.push(util::ev_report(r));
+            c.finding
+                .message
+                .push_str(&format!(" Again at {} ({}).", util::at_report(r), r.id));
+            continue;
+        }
+        let cpus: Vec<String> = key.1.iter().map(|c| c.to_string()).collect();
         let meaning = first.meaning.clone().unwrap_or_default();
         let msg = format!(
             "The RCU stall ({}, {}) names CPU {} as `{}-{}: ({} ticks this GP)`: {meaning}.",
@@ -52,14 +65,16 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             "In a virtual machine, check whether the vCPU ran at all: steal time (`st` in `top`, the `steal` column of /proc/stat) and the host's load and vCPU pinning; a `kthread starved` line in the same stall points the same way.",
         ]);
         c.members.push(Node::Report(i));
+        c.root = Some((i, 20));
         c.summary = Some(format!(
             "{}: CPU {} took no timer interrupts",
-            r.title,
+            r.display_title,
             util::list(&cpus)
         ));
         c.weight = 20;
         c.confidence = 0.6;
         out.push(c);
+        keys.push(key);
     }
     out
 }
@@ -80,6 +95,28 @@ mod tests {
         let f = crate::util::finding(&a, super::RULE).expect("rcu-stall-no-ticks");
         assert!(f.message.contains("CPU 1"), "{}", f.message);
         assert!(f.message.contains("vCPU"), "{}", f.message);
+    }
+
+    #[test]
+    fn the_same_stall_printed_again_is_one_finding() {
+        // gh-tetragon-rcustall-1: the stall printed again 79 s later, same CPU, same flags.
+        let log = "\
+[  103.087243] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:
+[  103.087558] rcu: \t1-...!: (0 ticks this GP) idle=cf8/0/0x0 softirq=20/20 fqs=0 
+[  182.556239] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:
+[  182.556604] rcu: \t1-...!: (0 ticks this GP) idle=d0c/0/0x0 softirq=20/20 fqs=1 
+";
+        let a = analyze_bytes("rcu.log", log.as_bytes(), Options::default());
+        assert_eq!(a.reports.len(), 2);
+        let n = a
+            .incidents
+            .iter()
+            .filter(|i| i.findings.iter().any(|f| f.rule == super::RULE))
+            .count();
+        assert_eq!(n, 1);
+        let inc = &a.incidents[0];
+        assert_eq!(inc.reports.len(), 2);
+        assert_eq!(inc.root.as_deref(), Some(a.reports[0].id.as_str()));
     }
 
     #[test]

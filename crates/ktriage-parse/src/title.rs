@@ -141,14 +141,17 @@ pub fn apply_signature(r: &mut Report, sig: ktriage_syz::Signature) {
 }
 
 /// The title for people (see `Report::display_title`): the syzkaller title unless it says
-/// `in corrupted`; then the function the report names: the IP, unless it is stack-dump or
-/// lock machinery, else the guilty frame, else the first reliable frame that is not machinery.
+/// `in corrupted`; then the function the report names: its IP, unless that is stack-dump or
+/// lock machinery, else its guilty frame; else the title without a place. (Not the first
+/// frame of its trace: in an RCU stall that may be another task's stack, the grace-period
+/// kthread's.)
 pub fn display_title(r: &Report) -> String {
     let Some(base) = r.title.strip_suffix(" in corrupted") else {
         return r.title.clone();
     };
     let plain = |f: &str| {
-        !frame_is(f, FrameRole::Machinery)
+        f != "corrupted"
+            && !frame_is(f, FrameRole::Machinery)
             && !frame_is(f, FrameRole::NeverGuilty)
             && !frame_is(f, FrameRole::LockPrimitive)
     };
@@ -156,13 +159,7 @@ pub fn display_title(r: &Report) -> String {
         r.ip.as_ref()
             .map(|ip| ip.function.as_str())
             .filter(|f| plain(f))
-            .or(r.guilty_frame.as_deref())
-            .or_else(|| {
-                r.frames
-                    .iter()
-                    .find(|f| f.reliable && plain(&f.function))
-                    .map(|f| f.function.as_str())
-            });
+            .or(r.guilty_frame.as_deref().filter(|f| plain(f)));
     match func {
         Some(f) => format!("{base} in {f}"),
         None => base.to_string(),
