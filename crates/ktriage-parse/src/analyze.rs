@@ -8,7 +8,8 @@ use crate::model::*;
 use crate::patterns::{scan_record, MARKERS};
 use crate::report::record_time;
 use crate::report::segment::{Boundary, Segmenter};
-use crate::signature::SignatureWindows;
+use crate::scan;
+use crate::signature::{SignatureWindows, RECENT_LINES};
 use crate::sources;
 use crate::title;
 use std::io::BufRead;
@@ -24,6 +25,8 @@ pub struct Options {
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
     /// Read every file, also those whose content is not a log (binaries, other JSON).
     pub all_files: bool,
+    /// Worker threads (0: all cores; 1: one thread, no parallel scan).
+    pub threads: usize,
 }
 
 /// An ISO 8601 UTC stamp embedded in a message (`2024-03-27T12:48:45.46512Z`).
@@ -40,6 +43,97 @@ pub struct Analyzer {
     next_event: usize,
 }
 
+/// Blocks at least this large are scanned on two cores.
+const PARALLEL_SCAN_BYTES: usize = 256 * 1024;
+/// A block of whole lines and where it starts in its source.
+struct BlockAt<'b> {
+    data: &'b [u8],
+    term: u8,
+    /// Number of its first line.
+    first_line: u64,
+}
+
+impl BlockAt<'_> {
+    /// End (exclusive, before the terminator) of the line starting at `pos`.
+    fn line_end(&self, pos: usize) -> usize {
+        memchr::memchr(self.term, &self.data[pos..]).map_or(self.data.len(), |i| pos + i)
+    }
+
+    /// Start of the line ending at `end`.
+    fn line_start(&self, end: usize) -> usize {
+        memchr::memrchr(self.term, &self.data[..end]).map_or(0, |i| i + 1)
+    }
+}
+
+/// The raw lines before the current block (at most [`RECENT_LINES`]), for the windows of
+/// signatures that open near a block's start.
+#[derive(Default)]
+struct RecentLines {
+    lines: std::collections::VecDeque<(u64, Vec<u8>)>,
+}
+
+impl RecentLines {
+    /// Keeps the last lines of `block` (its last line is `last_line`).
+    fn keep_tail(&mut self, block: &BlockAt, last_line: u64) {
+        let mut end = block.data.len() - usize::from(block.data.last() == Some(&block.term));
+        let mut taken = Vec::new();
+        let mut n = last_line;
+        while n >= block.first_line && taken.len() < RECENT_LINES && !block.data.is_empty() {
+            let start = block.line_start(end);
+            taken.push((n, input::cut_line(&block.data[start..end]).0));
+            if start == 0 {
+                break;
+            }
+            end = start - 1;
+            n -= 1;
+        }
+        for (n, l) in taken.into_iter().rev() {
+            if self.lines.len() == RECENT_LINES {
+                if let Some((_, mut buf)) = self.lines.pop_front() {
+                    buf.clear();
+                    buf.extend_from_slice(l);
+                    self.lines.push_back((n, buf));
+                    continue;
+                }
+            }
+            self.lines.push_back((n, l.to_vec()));
+        }
+    }
+
+    /// The raw lines up to line `line`, which ends at `end` in `block` (oldest first).
+    fn lines_upto<'a>(
+        &'a self,
+        block: &BlockAt<'a>,
+        end: usize,
+        line: u64,
+    ) -> Vec<(u64, &'a [u8])> {
+        let mut out = Vec::with_capacity(RECENT_LINES);
+        let mut e = end;
+        let mut n = line;
+        while n >= block.first_line && out.len() < RECENT_LINES {
+            let s = block.line_start(e);
+            out.push((n, input::cut_line(&block.data[s..e]).0));
+            if s == 0 {
+                break;
+            }
+            e = s - 1;
+            n -= 1;
+        }
+        let more = RECENT_LINES - out.len();
+        let before = block.first_line.min(line + 1);
+        out.extend(
+            self.lines
+                .iter()
+                .rev()
+                .filter(|(k, _)| *k < before)
+                .take(more)
+                .map(|(k, l)| (*k, l.as_slice())),
+        );
+        out.reverse();
+        out
+    }
+}
+
 /// Per-source streaming state.
 struct SourceState<'a> {
     path: &'a str,
@@ -49,6 +143,10 @@ struct SourceState<'a> {
     last_line: u64,
     last_event_key: Option<(EventKind, Option<String>, usize)>,
     clock_anchor: Option<ClockAnchor>,
+    /// Line numbers of lines cut at [`input::MAX_LINE`] (first few only).
+    truncated: Vec<u64>,
+    /// The raw lines before the current block.
+    recent: RecentLines,
 }
 
 impl Analyzer {
@@ -107,7 +205,15 @@ impl Analyzer {
         match kind {
             SourceKind::Vmcore => self.add_vmcore(path),
             SourceKind::KernelLog | SourceKind::JournalJson => {
-                self.add_log(path, compression, reader)
+                if self.opts.threads != 1 && rayon::current_thread_index().is_none() {
+                    // On a worker of the pool, so that the block scans' second halves are
+                    // taken by the other workers while this one scans the first.
+                    let (this, mut result) = (&mut *self, Ok(()));
+                    rayon::join(|| result = this.add_log(path, compression, reader), || ());
+                    result
+                } else {
+                    self.add_log(path, compression, reader)
+                }
             }
             kind @ (SourceKind::IpmiSel | SourceKind::ProcInterrupts | SourceKind::ProcCmdline) => {
                 self.add_small_text(path, compression, reader, kind)
@@ -223,40 +329,31 @@ impl Analyzer {
             last_line: 0,
             last_event_key: None,
             clock_anchor: None,
+            truncated: Vec::new(),
+            recent: RecentLines::default(),
         };
-        let want_sig = !self.opts.no_signatures;
         let base_bytes = self
             .opts
             .progress
             .as_ref()
             .map_or(0, |p| p.load(std::sync::atomic::Ordering::Relaxed));
+        let two_cores = self.opts.threads != 1 && rayon::current_num_threads() > 1;
         let mut read_error = None;
         loop {
-            let (line_no, raw) = match lines.next_line() {
-                Ok(Some(x)) => x,
+            let block = match lines.next_block() {
+                Ok(Some(b)) => b,
                 Ok(None) => break,
                 Err(e) => {
                     read_error = Some(e);
                     break;
                 }
             };
-            st.last_line = line_no;
-            if want_sig {
-                st.signatures.push_raw(line_no, raw);
-            }
-            let this = &mut *self;
-            framer.push_line(line_no, raw, &mut |rec| this.on_record(&mut st, rec));
-            if want_sig {
-                st.signatures
-                    .flush(st.last_line, false, &mut self.analysis.reports);
-            }
-            if line_no & 0x3fff == 0 {
-                if let Some(p) = &self.opts.progress {
-                    p.store(
-                        base_bytes + lines.bytes(),
-                        std::sync::atomic::Ordering::Relaxed,
-                    );
-                }
+            self.feed_block(&mut st, &mut framer, block.data, block.term, two_cores);
+            if let Some(p) = &self.opts.progress {
+                p.store(
+                    base_bytes + lines.bytes(),
+                    std::sync::atomic::Ordering::Relaxed,
+                );
             }
         }
         if let Some(e) = read_error {
@@ -279,10 +376,16 @@ impl Analyzer {
         }
         let this = &mut *self;
         framer.finish(&mut |rec| this.on_record(&mut st, rec));
+        let after = BlockAt {
+            data: &[],
+            term: b'\n',
+            first_line: st.last_line + 1,
+        };
+        self.after_push(&mut st, &after, 0);
         self.close_reports(&mut st);
         st.signatures
             .flush(st.last_line, true, &mut self.analysis.reports);
-        for l in &lines.truncated {
+        for l in &st.truncated {
             self.analysis.warnings.push(InputWarning {
                 source: Location {
                     path: path.to_string(),
@@ -330,6 +433,158 @@ impl Analyzer {
             clock_anchor: st.clock_anchor.take(),
         });
         Ok(())
+    }
+
+    /// Feeds a block of whole lines: the quiet-line scan first ([`scan`]), then every line
+    /// that needs framing through the framer, and runs of quiet lines, when nothing is open
+    /// around them, passed over with the same effect.
+    fn feed_block(
+        &mut self,
+        st: &mut SourceState,
+        framer: &mut Framer,
+        data: &[u8],
+        term: u8,
+        two_cores: bool,
+    ) {
+        let facts = scan::BlockFacts::of(data);
+        let found = if two_cores && data.len() >= PARALLEL_SCAN_BYTES {
+            scan::scan_block_parallel(data, term, facts)
+        } else {
+            scan::scan_block(data, term, facts)
+        };
+        let block = BlockAt {
+            data,
+            term,
+            first_line: st.last_line + 1,
+        };
+        let mut loud = found.loud.iter().peekable();
+        let (mut index, mut pos) = (0u32, 0usize);
+        while index < found.lines {
+            let (next_loud, next_loud_at) = loud
+                .peek()
+                .map_or((found.lines, data.len()), |&&(i, o)| (i, o as usize));
+            if index < next_loud && self.idle(st, framer) {
+                let taken =
+                    self.quiet_run(st, framer, &block, pos, next_loud_at, next_loud - index);
+                index += taken;
+                pos = if index == next_loud {
+                    next_loud_at
+                } else {
+                    block.line_end(pos) + 1
+                };
+                continue;
+            }
+            if index == next_loud {
+                loud.next();
+            }
+            let end = block.line_end(pos);
+            self.framed_line(st, framer, &block, pos, end);
+            index += 1;
+            pos = (end + 1).min(data.len());
+        }
+        st.recent.keep_tail(&block, st.last_line);
+    }
+
+    /// Nothing is open or filling and the framer reads the next line on its own: a quiet
+    /// line changes only the boot tracker.
+    fn idle(&self, st: &SourceState, framer: &Framer) -> bool {
+        st.segmenter.is_idle() && st.signatures.is_idle() && framer.is_plain() && !st.boots.is_new()
+    }
+
+    /// The physical line `block.data[start..end]` through the framer (the next line number).
+    fn framed_line(
+        &mut self,
+        st: &mut SourceState,
+        framer: &mut Framer,
+        block: &BlockAt,
+        start: usize,
+        end: usize,
+    ) {
+        let (raw, cut) = input::cut_line(&block.data[start..end]);
+        let line_no = st.last_line + 1;
+        st.last_line = line_no;
+        if cut && st.truncated.len() < 16 {
+            st.truncated.push(line_no);
+        }
+        let want_sig = st.signatures.enabled();
+        if want_sig {
+            st.signatures.push_raw(line_no, raw);
+        }
+        let this = &mut *self;
+        framer.push_line(line_no, raw, &mut |rec| this.on_record(st, rec));
+        self.after_push(st, block, end);
+    }
+
+    /// After a line was framed (the current line ends at `end` in `block`): windows that
+    /// opened get the raw lines before, and complete windows are applied.
+    fn after_push(&mut self, st: &mut SourceState, block: &BlockAt, end: usize) {
+        if !st.signatures.enabled() {
+            return;
+        }
+        if st.signatures.awaits_recent() {
+            let recent = st.recent.lines_upto(block, end, st.last_line);
+            st.signatures.fill_recent(&recent);
+        }
+        st.signatures
+            .flush(st.last_line, false, &mut self.analysis.reports);
+    }
+
+    /// Passes over the `n` quiet lines at `block.data[start..end]` with the effect framing
+    /// them would have had: the record held back before them is emitted, the boot tracker
+    /// counts them and the framer holds the last one back. Returns the lines taken: 1 when
+    /// the first one turned out to need framing (it was framed), else `n`.
+    fn quiet_run(
+        &mut self,
+        st: &mut SourceState,
+        framer: &mut Framer,
+        block: &BlockAt,
+        start: usize,
+        end: usize,
+        n: u32,
+    ) -> u32 {
+        let first_end = block.line_end(start);
+        let uptime = |s: usize, e: usize| {
+            scan::plain_printk_prefix(crate::frame::trim_end(&block.data[s..e]))
+                .map_or(0.0, |(u, _)| u)
+        };
+        let first_no = st.last_line + 1;
+        if framer.has_pending() {
+            // Framing the first line would emit the held-back record, with this line already
+            // read.
+            st.last_line = first_no;
+            if st.signatures.enabled() {
+                st.signatures
+                    .push_raw(first_no, &block.data[start..first_end]);
+            }
+            let this = &mut *self;
+            framer.flush_pending(&mut |rec| this.on_record(st, rec));
+            if !self.idle(st, framer) || st.boots.resets(uptime(start, first_end)) {
+                let this = &mut *self;
+                framer.push_line(first_no, &block.data[start..first_end], &mut |rec| {
+                    this.on_record(st, rec)
+                });
+                self.after_push(st, block, first_end);
+                return 1;
+            }
+        } else if st.boots.resets(uptime(start, first_end)) {
+            self.framed_line(st, framer, block, start, first_end);
+            return 1;
+        }
+        let last_no = first_no + u64::from(n) - 1;
+        let last_end = end - usize::from(end > start && block.data[end - 1] == block.term);
+        let last_start = block.line_start(last_end).max(start);
+        if n > 1 {
+            let prev_end = last_start - 1;
+            let prev_start = block.line_start(prev_end).max(start);
+            st.boots
+                .quiet_records(u64::from(n) - 1, uptime(prev_start, prev_end));
+        }
+        st.last_line = last_no;
+        let this = &mut *self;
+        framer.push_line(last_no, &block.data[last_start..last_end], &mut |rec| {
+            this.on_record(st, rec)
+        });
+        n
     }
 
     fn on_record(&mut self, st: &mut SourceState, rec: &Record) {

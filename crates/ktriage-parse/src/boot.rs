@@ -11,6 +11,12 @@ use crate::patterns::{BOOT_BANNERS, VERSION_BANNER};
 /// Records after a `Booting Linux` banner within which `Linux version` is the same boot.
 const BANNER_PAIR_RECORDS: u64 = 30;
 
+/// Whether a printk timestamp `b` after `a` goes back to near zero: a new boot.
+#[inline]
+pub fn timestamp_resets(a: f64, b: f64) -> bool {
+    b + 1.0 < a && b < 10.0
+}
+
 /// Boot state of one source.
 #[derive(Debug, Default)]
 pub struct BootTracker {
@@ -27,7 +33,7 @@ impl BootTracker {
     pub fn observe(&mut self, rec: &Record, t: &str) -> Option<BootMarker> {
         let banner = BOOT_BANNERS.iter().any(|b| t.starts_with(b));
         let reset =
-            matches!((self.last_uptime, rec.uptime), (Some(a), Some(b)) if b + 1.0 < a && b < 10.0);
+            matches!((self.last_uptime, rec.uptime), (Some(a), Some(b)) if timestamp_resets(a, b));
         if rec.uptime.is_some() {
             self.last_uptime = rec.uptime;
         }
@@ -50,6 +56,21 @@ impl BootTracker {
             self.records_in_boot += 1;
         }
         marker
+    }
+
+    /// Whether a record stamped `uptime` starts a boot by its timestamp alone.
+    pub fn resets(&self, uptime: f64) -> bool {
+        self.last_uptime
+            .is_some_and(|a| timestamp_resets(a, uptime))
+    }
+
+    /// `n` quiet records were passed over ([`crate::scan`]), the last one stamped `uptime`:
+    /// what [`BootTracker::observe`] would have done with them (none starts a boot).
+    pub fn quiet_records(&mut self, n: u64, uptime: f64) {
+        if n > 0 {
+            self.records_in_boot += n;
+            self.last_uptime = Some(uptime);
+        }
     }
 
     /// The boot the last [`BootTracker::observe`] announced is `index`.

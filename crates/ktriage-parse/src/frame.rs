@@ -318,6 +318,22 @@ impl Framer {
         self.has_pending = true;
     }
 
+    /// Whether a record is held back (it is emitted by the next line or [`Framer::finish`]).
+    pub fn has_pending(&self) -> bool {
+        self.has_pending
+    }
+
+    /// Whether the next line is read on its own: no `journalctl -o export` record is being
+    /// collected.
+    pub fn is_plain(&self) -> bool {
+        self.export.is_none()
+    }
+
+    /// Emits the held-back record now (the next line does not continue it).
+    pub fn flush_pending(&mut self, out: &mut dyn FnMut(&Record)) {
+        self.flush(out);
+    }
+
     fn flush(&mut self, out: &mut dyn FnMut(&Record)) {
         if self.has_pending {
             out(&self.pending);
@@ -352,7 +368,8 @@ fn to_str<'a>(b: &'a [u8], lossy: &'a mut String) -> &'a str {
     }
 }
 
-fn trim_end(b: &[u8]) -> &[u8] {
+/// `b` without trailing blanks and line ends.
+pub(crate) fn trim_end(b: &[u8]) -> &[u8] {
     let mut e = b.len();
     while e > 0 && matches!(b[e - 1], b' ' | b'\t' | b'\r' | b'\n') {
         e -= 1;
@@ -373,7 +390,8 @@ fn looks_like_record_start(s: &str) -> bool {
         || t.starts_with('#')
 }
 
-fn needs_cleaning(b: &[u8]) -> bool {
+/// Whether the framer cleans `b` (escapes, CR overwrites, backspaces, NULs) before parsing it.
+pub(crate) fn needs_cleaning(b: &[u8]) -> bool {
     memchr::memchr3(0x1b, b'\r', 0x08, b).is_some_and(|i| {
         // A lone trailing CR (CRLF files) needs no cleaning pass.
         !(b[i] == b'\r' && i + 1 == b.len())
@@ -498,7 +516,7 @@ fn kernel_ts_at(b: &[u8], i: usize, need_bracket: bool, min_frac: usize) -> Opti
 const POW10: [f64; 10] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
 /// Finds a printk timestamp embedded later in a line (records joined on one line).
-fn find_embedded_timestamp(b: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn find_embedded_timestamp(b: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while i < b.len() {
         let off = memchr::memchr(b'[', &b[i..])?;

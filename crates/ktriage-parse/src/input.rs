@@ -4,6 +4,9 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+/// Read buffer of a file or decompressor: the size of the blocks the analyzer scans.
+pub const READ_BUFFER: usize = 1 << 20;
+
 /// Longest physical line kept; the rest of a longer line is dropped (and reported).
 pub const MAX_LINE: usize = 64 * 1024;
 
@@ -344,7 +347,7 @@ pub fn open_input(input: &Input) -> Result<Opened, InputError> {
             source: e,
         })?),
     };
-    let mut buffered = BufReader::with_capacity(256 * 1024, raw);
+    let mut buffered = BufReader::with_capacity(READ_BUFFER, raw);
     let head = buffered.fill_buf().map_err(|e| InputError::Io {
         path: path.to_string(),
         source: e,
@@ -353,11 +356,11 @@ pub fn open_input(input: &Input) -> Result<Opened, InputError> {
     let reader: Box<dyn BufRead + Send> = match compression {
         Compression::None => Box::new(buffered),
         Compression::Gzip => Box::new(BufReader::with_capacity(
-            256 * 1024,
+            READ_BUFFER,
             flate2::bufread::MultiGzDecoder::new(buffered),
         )),
         Compression::Xz => Box::new(BufReader::with_capacity(
-            256 * 1024,
+            READ_BUFFER,
             xz2::bufread::XzDecoder::new_multi_decoder(buffered),
         )),
         Compression::Zstd => {
@@ -366,7 +369,7 @@ pub fn open_input(input: &Input) -> Result<Opened, InputError> {
                     path: path.to_string(),
                     source: e,
                 })?;
-            Box::new(BufReader::with_capacity(256 * 1024, dec))
+            Box::new(BufReader::with_capacity(READ_BUFFER, dec))
         }
     };
     Ok(Opened {
@@ -376,17 +379,104 @@ pub fn open_input(input: &Input) -> Result<Opened, InputError> {
     })
 }
 
-/// Reads physical lines with a bounded buffer; overlong lines are cut at [`MAX_LINE`].
+/// Reads physical lines in blocks straight out of the reader's buffer: a block is a run of
+/// whole lines (each ended by the terminator, but perhaps the last one at the end of input),
+/// handed out without a copy. A line that spans two reads is assembled in a carry buffer of
+/// at most [`MAX_LINE`]` + 1` bytes; lines longer than [`MAX_LINE`] are cut by their consumer
+/// ([`Block::lines`], [`LineReader::next_line`]) and the rest of a carried one is dropped.
 pub struct LineReader<R> {
     inner: R,
-    buf: Vec<u8>,
-    line_no: u64,
+    /// The line assembled across reads (the current block when `in_carry`).
+    carry: Vec<u8>,
+    in_carry: bool,
+    /// Bytes of the current block still to be consumed from `inner`.
+    consume: usize,
+    /// Bytes handed out (or dropped from a carried line) so far.
     bytes: u64,
     /// The line terminator: `\n`, or `\r` for a file that ends its lines with bare CRs
     /// (decided on the first buffer: CRs and no LF).
     terminator: Option<u8>,
+    /// [`LineReader::next_line`]'s place in the current block (offset, block length).
+    pos: usize,
+    block_len: usize,
+    line_no: u64,
     /// Line numbers of lines that were cut (first few only).
     pub truncated: Vec<u64>,
+}
+
+/// A run of whole lines; see [`LineReader::next_block`].
+pub struct Block<'a> {
+    /// The lines, each ended by `term` (the last one perhaps not, at the end of input).
+    pub data: &'a [u8],
+    /// The line terminator.
+    pub term: u8,
+}
+
+impl<'a> Block<'a> {
+    /// The block's lines (without terminator), each cut at [`MAX_LINE`], with whether it was.
+    pub fn lines(&self) -> BlockLines<'a> {
+        BlockLines {
+            data: self.data,
+            pos: 0,
+            term: self.term,
+        }
+    }
+}
+
+/// Iterator over the lines of a [`Block`].
+pub struct BlockLines<'a> {
+    data: &'a [u8],
+    pos: usize,
+    term: u8,
+}
+
+impl<'a> BlockLines<'a> {
+    /// Byte offset of the next line in the block.
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// Continues at byte offset `pos` (a line start).
+    pub fn seek(&mut self, pos: usize) {
+        self.pos = pos;
+    }
+}
+
+impl<'a> Iterator for BlockLines<'a> {
+    type Item = (&'a [u8], bool);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.data.get(self.pos..).filter(|r| !r.is_empty())?;
+        let (line, step) = match memchr::memchr(self.term, rest) {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        self.pos += step;
+        Some(cut_line(line))
+    }
+}
+
+/// A line cut at [`MAX_LINE`], with whether it was.
+#[inline]
+pub fn cut_line(line: &[u8]) -> (&[u8], bool) {
+    if line.len() > MAX_LINE {
+        (&line[..MAX_LINE], true)
+    } else {
+        (line, false)
+    }
+}
+
+/// Longest block handed out (an in-memory reader may offer its whole input at once).
+pub const MAX_BLOCK: usize = 16 << 20;
+
+/// Where the next block comes from.
+enum Next {
+    /// `n` bytes of the reader's buffer.
+    Direct(usize),
+    /// The carry buffer.
+    Carry,
+    End,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -394,32 +484,45 @@ impl<R: BufRead> LineReader<R> {
     pub fn new(inner: R) -> Self {
         LineReader {
             inner,
-            buf: Vec::with_capacity(1024),
-            line_no: 0,
+            carry: Vec::new(),
+            in_carry: false,
+            consume: 0,
             bytes: 0,
             terminator: None,
+            pos: 0,
+            block_len: 0,
+            line_no: 0,
             truncated: Vec::new(),
         }
     }
 
-    /// Total bytes consumed so far.
+    /// Total bytes handed out so far (the whole input once the last block is out).
     pub fn bytes(&self) -> u64 {
         self.bytes
     }
 
-    /// Returns the next line (without `\n`) and its 1-based number, or `None` at end.
-    pub fn next_line(&mut self) -> io::Result<Option<(u64, &[u8])>> {
-        self.buf.clear();
-        let mut cut = false;
-        let mut consumed = 0usize;
-        loop {
+    /// The next block of whole lines, or `None` at the end of input. An error leaves the
+    /// lines before it handed out; a line cut short by it is lost.
+    pub fn next_block(&mut self) -> io::Result<Option<Block<'_>>> {
+        if self.consume > 0 {
+            self.inner.consume(self.consume);
+            self.consume = 0;
+        }
+        self.carry.clear();
+        self.in_carry = false;
+        let mut dropped = 0u64;
+        let next = loop {
             let avail = match self.inner.fill_buf() {
                 Ok(b) => b,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             };
             if avail.is_empty() {
-                break;
+                break if self.carry.is_empty() {
+                    Next::End
+                } else {
+                    Next::Carry
+                };
             }
             let term = *self.terminator.get_or_insert_with(|| {
                 let head = &avail[..avail.len().min(64 * 1024)];
@@ -429,31 +532,80 @@ impl<R: BufRead> LineReader<R> {
                     b'\n'
                 }
             });
+            if self.carry.is_empty() {
+                if let Some(i) = memchr::memrchr(term, &avail[..avail.len().min(MAX_BLOCK)]) {
+                    break Next::Direct(i + 1);
+                }
+            }
             let (take, done) = match memchr::memchr(term, avail) {
                 Some(i) => (i + 1, true),
                 None => (avail.len(), false),
             };
-            let room = MAX_LINE.saturating_sub(self.buf.len());
             let body = if done { take - 1 } else { take };
-            if body > room {
-                cut = true;
-            }
-            self.buf.extend_from_slice(&avail[..body.min(room)]);
-            self.inner.consume(take);
-            consumed += take;
+            let room = (MAX_LINE + 1).saturating_sub(self.carry.len());
+            self.carry.extend_from_slice(&avail[..body.min(room)]);
+            dropped += body.saturating_sub(room) as u64;
             if done {
-                break;
+                self.carry.push(term);
+            }
+            self.inner.consume(take);
+            if done {
+                break Next::Carry;
+            }
+        };
+        let term = self.terminator.unwrap_or(b'\n');
+        match next {
+            Next::End => Ok(None),
+            Next::Carry => {
+                self.in_carry = true;
+                self.bytes += self.carry.len() as u64 + dropped;
+                Ok(Some(Block {
+                    data: &self.carry,
+                    term,
+                }))
+            }
+            Next::Direct(n) => {
+                self.consume = n;
+                self.bytes += n as u64;
+                let avail = self.inner.fill_buf()?;
+                Ok(Some(Block {
+                    data: &avail[..n],
+                    term,
+                }))
             }
         }
-        if consumed == 0 {
-            return Ok(None);
+    }
+
+    /// Returns the next line (without terminator, cut at [`MAX_LINE`]) and its 1-based
+    /// number, or `None` at end.
+    pub fn next_line(&mut self) -> io::Result<Option<(u64, &[u8])>> {
+        while self.pos >= self.block_len {
+            match self.next_block()? {
+                None => return Ok(None),
+                Some(b) => {
+                    self.block_len = b.data.len();
+                    self.pos = 0;
+                }
+            }
         }
-        self.bytes += consumed as u64;
+        let term = self.terminator.unwrap_or(b'\n');
+        let data: &[u8] = if self.in_carry {
+            &self.carry
+        } else {
+            &self.inner.fill_buf()?[..self.block_len]
+        };
+        let mut lines = BlockLines {
+            data,
+            pos: self.pos,
+            term,
+        };
+        let (line, cut) = lines.next().unwrap_or((&[], false));
+        self.pos = lines.pos;
         self.line_no += 1;
         if cut && self.truncated.len() < 16 {
             self.truncated.push(self.line_no);
         }
-        Ok(Some((self.line_no, &self.buf)))
+        Ok(Some((self.line_no, line)))
     }
 }
 

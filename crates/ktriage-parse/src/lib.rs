@@ -17,6 +17,7 @@ pub mod frame;
 pub mod input;
 pub mod patterns;
 pub mod report;
+pub mod scan;
 pub mod signature;
 pub mod sources;
 pub mod title;

@@ -620,16 +620,27 @@ const GATE_BITS: usize = 1 << 16;
 
 /// A pre-test that rejects most records without running the automaton.
 ///
-/// Each needle contributes two 4-byte fragments at adjacent offsets (its rarest pair in
-/// ordinary kernel text), or its first 4 bytes when it must start the text. The text is then
-/// probed at every second offset from its first non-blank byte: one fragment of each
-/// occurrence always lands on a probed offset, so a needle present in the text is never missed
-/// (false positives only cost an automaton run).
+/// A needle that must start its text contributes its first 4 bytes to the *at-start* set,
+/// probed once at the text's first non-blank byte. Any other needle of 6 bytes or more
+/// contributes three 4-byte fragments at adjacent offsets (its rarest such triple in
+/// ordinary kernel text) to the *anywhere* set, probed at every third offset: one fragment
+/// of each occurrence always lands on a probed offset. The few shorter ones are searched
+/// for as they are. So a needle present in the text is never missed (false positives only
+/// cost an automaton run). The anywhere probes do not depend on where a text starts, so a
+/// whole block is probed at once ([`Gate::block_hits`]).
 pub struct Gate {
-    bits: Box<[u64]>,
+    anywhere: Box<[u64; GATE_BITS / 64]>,
+    at_start: Box<[u64; GATE_BITS / 64]>,
+    /// Needles too short for three fragments that may occur anywhere.
+    short: Vec<memchr::memmem::Finder<'static>>,
     /// Set when some needle is too short for the scheme: every text passes.
     pass_all: bool,
 }
+
+/// Fragments per anywhere needle, and so the stride of the anywhere probes.
+pub const STRIDE: usize = 3;
+/// Bytes per probe window (two probes, `STRIDE` apart, from one 8-byte load).
+pub const WINDOW: usize = 2 * STRIDE;
 
 #[inline]
 fn gate_slot(quad: u32) -> usize {
@@ -641,9 +652,39 @@ fn quad_at(b: &[u8], i: usize) -> u32 {
     u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])
 }
 
+/// The 8 bytes at `i` as one little-endian load.
+#[inline]
+fn word_at(b: &[u8], i: usize) -> Option<u64> {
+    let w: [u8; 8] = b.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(w))
+}
+
+#[inline]
+fn probe(bits: &[u64; GATE_BITS / 64], quad: u32) -> u64 {
+    let slot = gate_slot(quad);
+    bits[slot / 64] >> (slot % 64)
+}
+
+/// Lists the windows of a four-window `chunk` at `at` that hit (out of the hot loop).
+#[cold]
+#[inline(never)]
+fn push_windows(bits: &[u64; GATE_BITS / 64], chunk: &[u8], at: usize, out: &mut Vec<u32>) {
+    for k in 0..4 {
+        if word_at(chunk, k * WINDOW).is_some_and(|w| probe_pair(bits, w) & 1 != 0) {
+            out.push((at + k * WINDOW) as u32);
+        }
+    }
+}
+
+/// The anywhere probes at `i` and `i + STRIDE` from one load at `i`.
+#[inline]
+fn probe_pair(bits: &[u64; GATE_BITS / 64], w: u64) -> u64 {
+    probe(bits, w as u32) | probe(bits, (w >> (8 * STRIDE)) as u32)
+}
+
 impl Gate {
     /// Builds the gate for `needles` (text, must start the text after blanks).
-    pub fn new(needles: &[(&str, bool)], normal: &[u8]) -> Gate {
+    pub fn new(needles: &[(&'static str, bool)], normal: &[u8]) -> Gate {
         let mut freq = vec![0u32; GATE_BITS];
         for line in normal.split(|&c| c == b'\n') {
             for i in 0..line.len().saturating_sub(3) {
@@ -651,34 +692,40 @@ impl Gate {
                 *f = f.saturating_add(1);
             }
         }
-        let mut bits = vec![0u64; GATE_BITS / 64].into_boxed_slice();
+        let mut anywhere = Box::new([0u64; GATE_BITS / 64]);
+        let mut at_start = Box::new([0u64; GATE_BITS / 64]);
+        let mut short = Vec::new();
         let mut pass_all = false;
-        let mut set = |slot: usize| bits[slot / 64] |= 1 << (slot % 64);
-        for &(needle, at_start) in needles {
+        let set =
+            |bits: &mut [u64; GATE_BITS / 64], slot: usize| bits[slot / 64] |= 1 << (slot % 64);
+        for &(needle, must_start) in needles {
             let b = needle.as_bytes();
-            if b.len() < 4 || (b.len() < 5 && !at_start) {
+            if b.len() < 4 || (b.len() < 5 && !must_start) {
                 pass_all = true;
-                continue;
-            }
-            // (score, first offset, fragments used)
-            let mut best: Option<(u64, usize, usize)> = None;
-            if at_start {
-                best = Some((freq[gate_slot(quad_at(b, 0))] as u64, 0, 1));
-            }
-            for o in 0..b.len().saturating_sub(4) {
-                let score = freq[gate_slot(quad_at(b, o))] as u64
-                    + freq[gate_slot(quad_at(b, o + 1))] as u64;
-                if best.is_none_or(|(s, _, _)| score < s) {
-                    best = Some((score, o, 2));
-                }
-            }
-            if let Some((_, o, n)) = best {
-                for k in 0..n {
-                    set(gate_slot(quad_at(b, o + k)));
+            } else if must_start {
+                set(&mut at_start, gate_slot(quad_at(b, 0)));
+            } else if b.len() < 3 + STRIDE {
+                short.push(memchr::memmem::Finder::new(b).into_owned());
+            } else {
+                let score = |o: usize| -> u64 {
+                    (0..STRIDE)
+                        .map(|k| u64::from(freq[gate_slot(quad_at(b, o + k))]))
+                        .sum()
+                };
+                let o = (0..=b.len() - 3 - STRIDE)
+                    .min_by_key(|&o| score(o))
+                    .unwrap_or(0);
+                for k in 0..STRIDE {
+                    set(&mut anywhere, gate_slot(quad_at(b, o + k)));
                 }
             }
         }
-        Gate { bits, pass_all }
+        Gate {
+            anywhere,
+            at_start,
+            short,
+            pass_all,
+        }
     }
 
     /// Whether some needle may occur in `text` (false: none does).
@@ -691,14 +738,85 @@ impl Gate {
             .iter()
             .position(|&c| c != b' ' && c != b'\t')
             .unwrap_or(text.len());
+        let t = &text[start..];
+        self.starts_with_needle(t)
+            || self.anywhere_in(t)
+            || self.short.iter().any(|f| f.find(t).is_some())
+    }
+
+    /// Whether a needle that must start the text may start `t` (its first non-blank byte).
+    #[inline]
+    pub fn starts_with_needle(&self, t: &[u8]) -> bool {
+        self.pass_all || (t.len() >= 4 && probe(&self.at_start, quad_at(t, 0)) & 1 != 0)
+    }
+
+    /// Whether an anywhere probe of `t` hits.
+    #[inline]
+    fn anywhere_in(&self, t: &[u8]) -> bool {
+        let bits: &[u64; GATE_BITS / 64] = &self.anywhere;
         let mut hit = 0u64;
-        let mut i = start;
-        while i + 4 <= text.len() {
-            let slot = gate_slot(quad_at(text, i));
-            hit |= self.bits[slot / 64] >> (slot % 64);
-            i += 2;
+        let mut i = 0;
+        while let Some(w) = word_at(t, i) {
+            hit |= probe_pair(bits, w);
+            i += WINDOW;
+        }
+        while i + 4 <= t.len() {
+            hit |= probe(bits, quad_at(t, i));
+            i += STRIDE;
         }
         hit & 1 != 0
+    }
+
+    /// Offsets `w` (multiples of 6, ascending) in `block` where a probe at `w` or `w + 3`
+    /// hits the anywhere set, merged with the offsets where a short needle starts (every
+    /// window when the gate passes everything). An occurrence of a needle that need not
+    /// start its text has a fragment at an offset `p` that is a multiple of 3, and the
+    /// window at `p - p % 6` is listed; a short needle's own offset is.
+    pub fn block_hits(&self, block: &[u8], out: &mut Vec<u32>) {
+        out.clear();
+        if self.pass_all {
+            out.extend((0..block.len() as u32).step_by(WINDOW));
+            return;
+        }
+        let bits: &[u64; GATE_BITS / 64] = &self.anywhere;
+        let mut i = 0;
+        // Four windows per step, looked at one by one only when one of them hits.
+        while let Some(chunk) = block.get(i..i + 3 * WINDOW + 8) {
+            let w = |k: usize| {
+                u64::from_le_bytes(<[u8; 8]>::try_from(&chunk[k..k + 8]).unwrap_or([0; 8]))
+            };
+            let any = probe_pair(bits, w(0))
+                | probe_pair(bits, w(WINDOW))
+                | probe_pair(bits, w(2 * WINDOW))
+                | probe_pair(bits, w(3 * WINDOW));
+            if any & 1 != 0 {
+                push_windows(bits, chunk, i, out);
+            }
+            i += 4 * WINDOW;
+        }
+        while let Some(w) = word_at(block, i) {
+            if probe_pair(bits, w) & 1 != 0 {
+                out.push(i as u32);
+            }
+            i += WINDOW;
+        }
+        // The tail: probes at i and i + 3 where 4 bytes remain.
+        let tail = [i, i + STRIDE]
+            .iter()
+            .filter(|&&k| k + 4 <= block.len())
+            .fold(0, |h, &k| h | probe(bits, quad_at(block, k)));
+        if tail & 1 != 0 {
+            out.push(i as u32);
+        }
+        if !self.short.is_empty() {
+            let before = out.len();
+            for f in &self.short {
+                out.extend(f.find_iter(block).map(|p| p as u32));
+            }
+            if out.len() > before {
+                out.sort_unstable();
+            }
+        }
     }
 }
 
@@ -715,7 +833,7 @@ pub static VOCAB: LazyLock<Vocabulary> = LazyLock::new(|| {
     for (i, q) in QUIET_DUMP_TRIGGERS.iter().enumerate() {
         needles.push((q.needle, false, Hit::QuietDump(i)));
     }
-    let gated: Vec<(&str, bool)> = needles.iter().map(|&(n, s, _)| (n, s)).collect();
+    let gated: Vec<(&'static str, bool)> = needles.iter().map(|&(n, s, _)| (n, s)).collect();
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
@@ -1061,6 +1179,16 @@ fn collect_hits(text: &str, trimmed: &str, from_user_space: bool) -> RecordHits 
         }
     }
     hits
+}
+
+/// Every needle of the tables with whether it counts only at the start of the text.
+#[cfg(test)]
+pub(crate) fn tests_vocabulary() -> impl Iterator<Item = (&'static str, bool)> {
+    let starts = MARKERS.iter().map(|m| (m.needle, m.at == At::Start));
+    let events = EVENTS.iter().map(|e| (e.needle, false));
+    starts
+        .chain(events)
+        .chain(QUIET_DUMP_TRIGGERS.iter().map(|q| (q.needle, false)))
 }
 
 #[cfg(test)]

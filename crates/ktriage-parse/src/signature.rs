@@ -4,10 +4,9 @@
 
 use crate::model::Report;
 use crate::title;
-use std::collections::VecDeque;
 
-/// Raw lines kept before a report for its signature window.
-const WINDOW_BEFORE: usize = 50;
+/// Raw lines a window takes up to the current one: 50 before a report, and its first line.
+pub const RECENT_LINES: usize = 51;
 /// Raw lines kept after a report ends for its signature window.
 const WINDOW_AFTER: u64 = 250;
 /// Byte cap of one signature window.
@@ -29,9 +28,9 @@ struct Pending {
 pub struct SignatureWindows {
     /// False when signatures are not wanted: nothing is kept.
     enabled: bool,
-    /// Recent raw lines (buffers reused).
-    ring: VecDeque<(u64, Vec<u8>)>,
     pending: Vec<Pending>,
+    /// A window opened and waits for the lines before it.
+    awaiting: bool,
 }
 
 impl SignatureWindows {
@@ -39,21 +38,23 @@ impl SignatureWindows {
     pub fn new(enabled: bool) -> Self {
         SignatureWindows {
             enabled,
-            ring: VecDeque::new(),
             pending: Vec::new(),
+            awaiting: false,
         }
     }
 
-    /// Keeps a raw line: in the ring, and in every window still filling.
+    /// No window is filling: raw lines are not needed.
+    pub fn is_idle(&self) -> bool {
+        self.pending.is_empty()
+    }
+
+    /// Whether raw lines are kept at all.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Keeps a raw line in every window still filling.
     pub fn push_raw(&mut self, line_no: u64, raw: &[u8]) {
-        let mut buf = if self.ring.len() > WINDOW_BEFORE {
-            self.ring.pop_front().map(|(_, b)| b).unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        buf.clear();
-        buf.extend_from_slice(raw);
-        self.ring.push_back((line_no, buf));
         for p in self.pending.iter_mut() {
             if p.full {
                 continue;
@@ -76,26 +77,43 @@ impl SignatureWindows {
         }
     }
 
-    /// A report opened at `first_line`: its window starts with the lines before it.
+    /// A report opened at `first_line`: its window starts with the raw lines up to the
+    /// current one, which the caller hands over next ([`SignatureWindows::fill_recent`]).
     pub fn opened(&mut self, first_line: u64) {
         if !self.enabled {
             return;
         }
-        let mut window = Vec::new();
-        let mut line_offsets = Vec::new();
-        for (n, l) in self.ring.iter() {
-            line_offsets.push((*n, window.len()));
-            window.extend_from_slice(l);
-            window.push(b'\n');
-        }
+        self.awaiting = true;
         self.pending.push(Pending {
             report_index: None,
             first_line,
-            window,
-            line_offsets,
+            window: Vec::new(),
+            line_offsets: Vec::new(),
             closed_at: None,
             full: false,
         });
+    }
+
+    /// Whether a window that just opened waits for [`SignatureWindows::fill_recent`].
+    pub fn awaits_recent(&self) -> bool {
+        self.awaiting
+    }
+
+    /// Starts the windows that just opened with `recent`: the raw lines up to the current one
+    /// (at most [`RECENT_LINES`], oldest first).
+    pub fn fill_recent(&mut self, recent: &[(u64, &[u8])]) {
+        self.awaiting = false;
+        for p in self
+            .pending
+            .iter_mut()
+            .filter(|p| p.line_offsets.is_empty())
+        {
+            for &(n, l) in recent {
+                p.line_offsets.push((n, p.window.len()));
+                p.window.extend_from_slice(l);
+                p.window.push(b'\n');
+            }
+        }
     }
 
     /// The report that opened at `first_line` was dropped.

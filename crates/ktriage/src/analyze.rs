@@ -16,6 +16,8 @@ pub struct Options {
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
     /// Read every file, also those whose content is not a log (`--all-files`).
     pub all_files: bool,
+    /// Worker threads (`--threads`; 0: all cores).
+    pub threads: usize,
 }
 
 impl Options {
@@ -25,6 +27,7 @@ impl Options {
             no_signatures: self.no_signatures,
             progress: self.progress.clone(),
             all_files: self.all_files,
+            threads: self.threads,
         }
     }
 

@@ -139,6 +139,10 @@ struct AnalyzeArgs {
     /// Read every file, also those whose content is not a log (binaries, other JSON).
     #[arg(long)]
     all_files: bool,
+    /// Worker threads: files are read in parallel and a large file is scanned on several
+    /// cores; the output is the same for any N (default: all cores).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    threads: usize,
     /// Print only the one-line verdict per incident.
     #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
@@ -342,6 +346,16 @@ fn run_vmcore(cmd: VmcoreCommand) -> ExitCode {
     }
 }
 
+/// Sizes the worker pool (0: all cores).
+fn init_threads(n: usize) {
+    if n > 0 {
+        // Fails only when the pool already exists (then it keeps its size).
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+}
+
 fn run_analyze(args: AnalyzeArgs) -> ExitCode {
     let walk_opts = args.walk_options();
     let paths = args.inputs();
@@ -372,7 +386,9 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
         no_signatures: false,
         progress: Some(progress.clone()),
         all_files: args.all_files,
+        threads: args.threads,
     };
+    init_threads(args.threads);
     // A progress bar on a terminal when the input is large enough to take a while.
     let bar = (std::io::stderr().is_terminal() && total > 64 * 1024 * 1024).then(|| {
         let bar = indicatif::ProgressBar::new(total);

@@ -73,6 +73,11 @@ impl Segmenter {
         self.quiet_dump = QUIET_DUMP_RECORDS;
     }
 
+    /// Nothing open, cooling or expected: a record without a marker changes nothing.
+    pub fn is_idle(&self) -> bool {
+        self.open.is_none() && self.cooling.is_none() && self.quiet_dump == 0
+    }
+
     /// Feeds one record (`t`: its text without leading blanks) with the role of the marker
     /// found on it.
     pub fn push(
