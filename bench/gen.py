@@ -7,6 +7,8 @@
                               inserted every SIZE/8 bytes.
   gen.py dense OUT SIZE_MB    crash-dense text: the syzkaller corpus logs, the lab logs and the
                               seed cases concatenated, repeated.
+  gen.py many OUTDIR COUNT    COUNT small real logs in one directory: the fixture logs under
+                              200 KB and the syzkaller corpus logs, copied round-robin.
 """
 import glob
 import os
@@ -72,6 +74,19 @@ def dense(out, size):
             n += len(block)
 
 
+def many(out, count):
+    src = sorted(p for p in glob.glob(os.path.join(FIX, "**", "*.log"), recursive=True)
+                 if os.path.getsize(p) < 200_000)
+    src += sorted(p for p in glob.glob(os.path.join(SYZ, "*")) if os.path.basename(p).isdigit())
+    os.makedirs(out, exist_ok=True)
+    for n in range(count):
+        with open(src[n % len(src)], "rb") as f, open(os.path.join(out, "%04d.log" % n), "wb") as g:
+            g.write(f.read())
+
+
 if __name__ == "__main__":
-    kind, out, mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    {"console": console, "dense": dense}[kind](out, mb * 1024 * 1024)
+    kind, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if kind == "many":
+        many(out, n)
+    else:
+        {"console": console, "dense": dense}[kind](out, n * 1024 * 1024)

@@ -27,35 +27,40 @@ fn gp_wait(r: &Report) -> Option<&Frame> {
 pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
     let a = cx.a;
     let mut out = Vec::new();
-    let mut taken: Vec<usize> = Vec::new();
+    // The hung tasks waiting for a grace period, once (a storm of stalls stays linear).
+    let candidates: Vec<usize> = a
+        .reports
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.kind == ReportKind::HungTask && gp_wait(r).is_some())
+        .map(|(k, _)| k)
+        .collect();
+    let mut taken = vec![false; a.reports.len()];
     for (i, stall) in a.reports.iter().enumerate() {
-        if stall.kind != ReportKind::RcuStall {
+        if stall.kind != ReportKind::RcuStall || candidates.is_empty() {
             continue;
         }
         let t0 = cx.clock.epoch_of(&stall.time).or(util::uptime(&stall.time));
-        let waiters: Vec<usize> = a
-            .reports
+        let waiters: Vec<usize> = candidates
             .iter()
-            .enumerate()
-            .filter(|(k, r)| {
-                r.kind == ReportKind::HungTask
-                    && !taken.contains(k)
-                    && r.boot == stall.boot
-                    && gp_wait(r).is_some()
-                    && {
-                        let t = cx.clock.epoch_of(&r.time).or(util::uptime(&r.time));
-                        match (t0, t) {
-                            (Some(x), Some(y)) => (y - x).abs() <= WINDOW_SECONDS,
-                            _ => r.source.path == stall.source.path,
-                        }
+            .map(|&k| (k, &a.reports[k]))
+            .filter(|&(k, r)| {
+                !taken[k] && r.boot == stall.boot && {
+                    let t = cx.clock.epoch_of(&r.time).or(util::uptime(&r.time));
+                    match (t0, t) {
+                        (Some(x), Some(y)) => (y - x).abs() <= WINDOW_SECONDS,
+                        _ => r.source.path == stall.source.path,
                     }
+                }
             })
             .map(|(k, _)| k)
             .collect();
         if waiters.is_empty() {
             continue;
         }
-        taken.extend(&waiters);
+        for &k in &waiters {
+            taken[k] = true;
+        }
         let named: Vec<String> = waiters
             .iter()
             .take(4)

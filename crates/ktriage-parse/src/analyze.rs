@@ -27,6 +27,9 @@ pub struct Options {
     pub all_files: bool,
     /// Worker threads (0: all cores; 1: one thread, no parallel scan).
     pub threads: usize,
+    /// Frame every line, quiet or not (no quiet-line scan): the reference the scan is
+    /// tested and measured against.
+    pub frame_every_line: bool,
 }
 
 /// An ISO 8601 UTC stamp embedded in a message (`2024-03-27T12:48:45.46512Z`).
@@ -43,6 +46,9 @@ pub struct Analyzer {
     next_event: usize,
 }
 
+/// Inputs at least this large (or of unknown size) are read on a worker of the thread pool,
+/// whose other workers scan the second halves of its blocks; smaller ones never start it.
+const POOL_INPUT_BYTES: u64 = 4 << 20;
 /// Blocks at least this large are scanned on two cores.
 const PARALLEL_SCAN_BYTES: usize = 256 * 1024;
 /// A block of whole lines and where it starts in its source.
@@ -205,7 +211,13 @@ impl Analyzer {
         match kind {
             SourceKind::Vmcore => self.add_vmcore(path),
             SourceKind::KernelLog | SourceKind::JournalJson => {
-                if self.opts.threads != 1 && rayon::current_thread_index().is_none() {
+                let large = match input {
+                    input::Input::File(p) => {
+                        std::fs::metadata(p).is_ok_and(|m| m.len() >= POOL_INPUT_BYTES)
+                    }
+                    input::Input::Stdin => true,
+                };
+                if large && self.opts.threads != 1 && rayon::current_thread_index().is_none() {
                     // On a worker of the pool, so that the block scans' second halves are
                     // taken by the other workers while this one scans the first.
                     let (this, mut result) = (&mut *self, Ok(()));
@@ -306,6 +318,41 @@ impl Analyzer {
         Ok(())
     }
 
+    /// Appends the document another analyzer made of the next input, as if this one had
+    /// read it: report and event ids continue this document's numbering, boot indices shift
+    /// past this document's boots (a source without boots of its own, such as a
+    /// `/proc/cmdline` copy, belongs to the last boot read before it).
+    fn absorb(&mut self, part: Analysis) {
+        let shift = self.analysis.boots.len();
+        let own_boots = !part.boots.is_empty();
+        let boot = |b: usize| {
+            if own_boots {
+                b + shift
+            } else {
+                shift.saturating_sub(1)
+            }
+        };
+        for mut b in part.boots {
+            b.index += shift;
+            self.analysis.boots.push(b);
+        }
+        for mut r in part.reports {
+            r.boot = boot(r.boot);
+            self.next_report += 1;
+            r.id = format!("r{}", self.next_report);
+            self.analysis.reports.push(r);
+        }
+        for mut e in part.events {
+            e.boot = boot(e.boot);
+            e.id = self.event_id();
+            self.analysis.events.push(e);
+        }
+        self.analysis.sources.extend(part.sources);
+        self.analysis.sel_records.extend(part.sel_records);
+        self.analysis.interrupt_tables.extend(part.interrupt_tables);
+        self.analysis.warnings.extend(part.warnings);
+    }
+
     fn event_id(&mut self) -> String {
         self.next_event += 1;
         format!("e{}", self.next_event)
@@ -332,12 +379,15 @@ impl Analyzer {
             truncated: Vec::new(),
             recent: RecentLines::default(),
         };
-        let base_bytes = self
-            .opts
-            .progress
-            .as_ref()
-            .map_or(0, |p| p.load(std::sync::atomic::Ordering::Relaxed));
-        let two_cores = self.opts.threads != 1 && rayon::current_num_threads() > 1;
+        // Only on a worker of the pool (a large input, or files read in parallel): asking
+        // elsewhere would start the pool.
+        let two_cores = self.opts.threads != 1
+            && rayon::current_thread_index().is_some()
+            && rayon::current_num_threads() > 1;
+        if two_cores {
+            st.signatures.use_worker();
+        }
+        let mut reported = 0u64;
         let mut read_error = None;
         loop {
             let block = match lines.next_block() {
@@ -349,12 +399,7 @@ impl Analyzer {
                 }
             };
             self.feed_block(&mut st, &mut framer, block.data, block.term, two_cores);
-            if let Some(p) = &self.opts.progress {
-                p.store(
-                    base_bytes + lines.bytes(),
-                    std::sync::atomic::Ordering::Relaxed,
-                );
-            }
+            self.report_progress(&mut reported, lines.bytes());
         }
         if let Some(e) = read_error {
             let what = if compression.is_some() {
@@ -395,12 +440,7 @@ impl Analyzer {
                 incomplete: false,
             });
         }
-        if let Some(p) = &self.opts.progress {
-            p.store(
-                base_bytes + lines.bytes(),
-                std::sync::atomic::Ordering::Relaxed,
-            );
-        }
+        self.report_progress(&mut reported, lines.bytes());
         inherit_boot_arch(&mut self.analysis.reports[first_report..]);
         for r in &mut self.analysis.reports[first_report..] {
             r.display_title = crate::title::display_title(r);
@@ -435,6 +475,15 @@ impl Analyzer {
         Ok(())
     }
 
+    /// Adds the bytes read since the last call (`reported` so far of `now`) to the shared
+    /// progress counter (inputs read in parallel add to it together).
+    fn report_progress(&self, reported: &mut u64, now: u64) {
+        if let Some(p) = &self.opts.progress {
+            p.fetch_add(now - *reported, std::sync::atomic::Ordering::Relaxed);
+        }
+        *reported = now;
+    }
+
     /// Feeds a block of whole lines: the quiet-line scan first ([`scan`]), then every line
     /// that needs framing through the framer, and runs of quiet lines, when nothing is open
     /// around them, passed over with the same effect.
@@ -447,7 +496,9 @@ impl Analyzer {
         two_cores: bool,
     ) {
         let facts = scan::BlockFacts::of(data);
-        let found = if two_cores && data.len() >= PARALLEL_SCAN_BYTES {
+        let found = if self.opts.frame_every_line {
+            scan::Scan::every_line_loud(data, term)
+        } else if two_cores && data.len() >= PARALLEL_SCAN_BYTES {
             scan::scan_block_parallel(data, term, facts)
         } else {
             scan::scan_block(data, term, facts)
@@ -780,26 +831,55 @@ pub struct Outcome {
     pub not_logs: Vec<(String, &'static str)>,
 }
 
-/// Reads inputs in order; a bad input is recorded and the rest still read.
+/// Reads inputs in order; a bad input is recorded and the rest still read. With more than
+/// one thread and several inputs, the inputs are read in parallel, each into a document of
+/// its own, and the documents joined in input order ([`Analyzer::absorb`]): the result is
+/// the same as reading them one after the other.
 pub fn analyze_inputs(inputs: &[input::Input], opts: Options) -> Outcome {
-    let mut a = Analyzer::new(opts);
+    let mut a = Analyzer::new(opts.clone());
     let mut errors = Vec::new();
     let mut not_logs = Vec::new();
-    for i in inputs {
-        match a.add_input(i) {
-            Ok(None) => {}
-            Ok(Some(why)) => not_logs.push((i.display(), why)),
-            Err(e) => {
-                a.analysis.warnings.push(InputWarning {
-                    source: Location {
-                        path: i.display(),
-                        line: 0,
-                    },
-                    message: e.to_string(),
-                    incomplete: true,
-                });
-                errors.push(e);
+    let distinct = {
+        let mut seen = std::collections::HashSet::new();
+        inputs.iter().all(|i| seen.insert(i.display()))
+    };
+    let parallel = opts.threads != 1 && inputs.len() > 1 && distinct;
+    let mut record =
+        |a: &mut Analyzer, i: &input::Input, r: Result<Option<&'static str>, input::InputError>| {
+            match r {
+                Ok(None) => {}
+                Ok(Some(why)) => not_logs.push((i.display(), why)),
+                Err(e) => {
+                    a.analysis.warnings.push(InputWarning {
+                        source: Location {
+                            path: i.display(),
+                            line: 0,
+                        },
+                        message: e.to_string(),
+                        incomplete: true,
+                    });
+                    errors.push(e);
+                }
             }
+        };
+    if parallel {
+        use rayon::prelude::*;
+        let parts: Vec<_> = inputs
+            .par_iter()
+            .map(|i| {
+                let mut part = Analyzer::new(opts.clone());
+                let r = part.add_input(i);
+                (part.analysis, r)
+            })
+            .collect();
+        for (i, (part, r)) in inputs.iter().zip(parts) {
+            a.absorb(part);
+            record(&mut a, i, r);
+        }
+    } else {
+        for i in inputs {
+            let r = a.add_input(i);
+            record(&mut a, i, r);
         }
     }
     Outcome {

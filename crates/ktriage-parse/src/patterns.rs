@@ -685,10 +685,12 @@ fn probe_pair(bits: &[u64; GATE_BITS / 64], w: u64) -> u64 {
 impl Gate {
     /// Builds the gate for `needles` (text, must start the text after blanks).
     pub fn new(needles: &[(&'static str, bool)], normal: &[u8]) -> Gate {
-        let mut freq = vec![0u32; GATE_BITS];
+        // How often each slot's quads occur in ordinary text (saturating: only the rarest
+        // matter).
+        let mut freq = vec![0u8; GATE_BITS];
         for line in normal.split(|&c| c == b'\n') {
-            for i in 0..line.len().saturating_sub(3) {
-                let f = &mut freq[gate_slot(quad_at(line, i))];
+            for q in line.windows(4) {
+                let f = &mut freq[gate_slot(u32::from_le_bytes([q[0], q[1], q[2], q[3]]))];
                 *f = f.saturating_add(1);
             }
         }
@@ -836,7 +838,7 @@ pub static VOCAB: LazyLock<Vocabulary> = LazyLock::new(|| {
     let gated: Vec<(&'static str, bool)> = needles.iter().map(|&(n, s, _)| (n, s)).collect();
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .start_kind(aho_corasick::StartKind::Unanchored)
         .build(gated.iter().map(|&(n, _)| n))
         .expect("static needles build");

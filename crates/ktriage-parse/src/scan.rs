@@ -87,8 +87,9 @@ fn printk_stamp(b: &[u8]) -> Option<(f64, usize)> {
     }
     let int_start = k;
     let mut int = 0u64;
+    // Wrapping: a run of more digits than a stamp has is rejected below.
     while let Some(d) = b.get(k).filter(|d| d.is_ascii_digit()) {
-        int = int * 10 + u64::from(d - b'0');
+        int = int.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
         k += 1;
     }
     if k == int_start || k - int_start > 10 || b.get(k) != Some(&b'.') {
@@ -98,7 +99,7 @@ fn printk_stamp(b: &[u8]) -> Option<(f64, usize)> {
     let frac_start = k;
     let mut frac = 0u64;
     while let Some(d) = b.get(k).filter(|d| d.is_ascii_digit()) {
-        frac = frac * 10 + u64::from(d - b'0');
+        frac = frac.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
         k += 1;
     }
     let frac_len = k - frac_start;
@@ -199,6 +200,23 @@ pub struct Scan {
     pub loud: Vec<(u32, u32)>,
     /// Lines in the block.
     pub lines: u32,
+}
+
+impl Scan {
+    /// Every line of `data` marked not quiet.
+    pub fn every_line_loud(data: &[u8], term: u8) -> Scan {
+        let mut scan = Scan::default();
+        let mut pos = 0usize;
+        for end in memchr::memchr_iter(term, data).chain(std::iter::once(data.len())) {
+            if pos >= data.len() {
+                break;
+            }
+            scan.loud.push((scan.lines, pos as u32));
+            scan.lines += 1;
+            pos = end + 1;
+        }
+        scan
+    }
 }
 
 /// Scans `data` (whole lines ended by `term`, at most 4 GiB) for the lines that are not

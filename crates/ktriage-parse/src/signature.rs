@@ -31,6 +31,8 @@ pub struct SignatureWindows {
     pending: Vec<Pending>,
     /// A window opened and waits for the lines before it.
     awaiting: bool,
+    /// The signature thread, when there is one.
+    worker: Option<Worker>,
 }
 
 impl SignatureWindows {
@@ -40,6 +42,7 @@ impl SignatureWindows {
             enabled,
             pending: Vec::new(),
             awaiting: false,
+            worker: None,
         }
     }
 
@@ -137,6 +140,9 @@ impl SignatureWindows {
     /// Applies every window that is complete at `line` (all of them with `all`).
     pub fn flush(&mut self, line: u64, all: bool, reports: &mut [Report]) {
         if self.pending.is_empty() {
+            if self.worker.is_some() {
+                self.collect(all, reports);
+            }
             return;
         }
         let mut i = 0;
@@ -145,37 +151,140 @@ impl SignatureWindows {
             let ready = all || p.full || p.closed_at.is_some_and(|c| line >= c + WINDOW_AFTER);
             if ready && p.report_index.is_some() {
                 let p = self.pending.swap_remove(i);
-                apply(p, reports);
+                self.apply(p, reports);
             } else if ready && all {
                 self.pending.swap_remove(i);
             } else {
                 i += 1;
             }
         }
+        self.collect(all, reports);
     }
 }
 
-fn apply(p: Pending, reports: &mut [Report]) {
-    let Some(report) = p.report_index.and_then(|i| reports.get_mut(i)) else {
-        return;
-    };
-    let first = report.source.first_line;
-    let last = report.source.last_line;
-    let Some(start) = p
-        .line_offsets
-        .iter()
-        .find(|(n, _)| *n == first)
-        .map(|(_, o)| *o)
-    else {
-        return;
-    };
-    let end = p
-        .line_offsets
-        .iter()
-        .find(|(n, _)| *n > last)
-        .map(|(_, o)| *o)
-        .unwrap_or(p.window.len());
-    let Some(sig) = ktriage_syz::parse_from(&p.window, start) else {
+impl SignatureWindows {
+    /// Computes the signatures of complete windows on a thread of their own from now on
+    /// (their results are applied by later calls of [`SignatureWindows::flush`], all of
+    /// them by the last one): parsing goes on meanwhile.
+    pub fn use_worker(&mut self) {
+        if !self.enabled || self.worker.is_some() {
+            return;
+        }
+        let (jobs, inbox) = std::sync::mpsc::channel::<Job>();
+        let (outbox, done) = std::sync::mpsc::channel::<Done>();
+        let spawned = std::thread::Builder::new()
+            .name("ktriage-signatures".into())
+            .spawn(move || {
+                for job in inbox {
+                    let sig = ktriage_syz::parse_from(&job.window, job.start);
+                    if outbox
+                        .send((job.report_index, job.start, job.end, sig))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        // Without a thread, signatures are computed in place.
+        if let Ok(handle) = spawned {
+            self.worker = Some(Worker {
+                jobs: Some(jobs),
+                done,
+                handle: Some(handle),
+                outstanding: 0,
+            });
+        }
+    }
+
+    /// Names the report of a complete window: now, or on the worker thread.
+    fn apply(&mut self, p: Pending, reports: &mut [Report]) {
+        let Some(report) = p.report_index.and_then(|i| reports.get(i)) else {
+            return;
+        };
+        let first = report.source.first_line;
+        let last = report.source.last_line;
+        let Some(start) = p
+            .line_offsets
+            .iter()
+            .find(|(n, _)| *n == first)
+            .map(|(_, o)| *o)
+        else {
+            return;
+        };
+        let end = p
+            .line_offsets
+            .iter()
+            .find(|(n, _)| *n > last)
+            .map(|(_, o)| *o)
+            .unwrap_or(p.window.len());
+        let index = p.report_index.unwrap_or_default();
+        if let Some(w) = self.worker.as_mut() {
+            let job = Job {
+                report_index: index,
+                window: p.window,
+                start,
+                end,
+            };
+            if let Some(Ok(())) = w.jobs.as_ref().map(|j| j.send(job)) {
+                w.outstanding += 1;
+                return;
+            }
+            return;
+        }
+        let sig = ktriage_syz::parse_from(&p.window, start);
+        name_report(reports, (index, start, end, sig));
+    }
+
+    /// Applies the signatures the worker has finished; with `wait`, all of them (the worker
+    /// is then stopped).
+    fn collect(&mut self, wait: bool, reports: &mut [Report]) {
+        let Some(w) = self.worker.as_mut() else {
+            return;
+        };
+        if wait {
+            w.jobs = None;
+        }
+        while w.outstanding > 0 {
+            let next = if wait {
+                w.done.recv().ok()
+            } else {
+                w.done.try_recv().ok()
+            };
+            let Some(done) = next else { break };
+            w.outstanding -= 1;
+            name_report(reports, done);
+        }
+        if wait {
+            if let Some(h) = w.handle.take() {
+                let _ = h.join();
+            }
+            self.worker = None;
+        }
+    }
+}
+
+/// A complete window for the worker.
+struct Job {
+    report_index: usize,
+    window: Vec<u8>,
+    start: usize,
+    end: usize,
+}
+
+/// (report index, start, end, signature) of a window.
+type Done = (usize, usize, usize, Option<ktriage_syz::Signature>);
+
+/// The thread that computes signatures, and what it still owes.
+struct Worker {
+    jobs: Option<std::sync::mpsc::Sender<Job>>,
+    done: std::sync::mpsc::Receiver<Done>,
+    handle: Option<std::thread::JoinHandle<()>>,
+    outstanding: usize,
+}
+
+/// Applies the signature found in a window to its report, when it starts inside the report.
+fn name_report(reports: &mut [Report], (index, start, end, sig): Done) {
+    let (Some(report), Some(sig)) = (reports.get_mut(index), sig) else {
         return;
     };
     if sig.start_pos < start || sig.start_pos >= end {

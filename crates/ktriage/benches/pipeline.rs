@@ -1,5 +1,6 @@
-//! Criterion benchmarks of the pipeline stages on real logs (tests/fixtures): line framing
-//! alone, and whole analysis of a quiet boot log and of a crash log.
+//! Criterion benchmarks of the pipeline stages on real logs (tests/fixtures): the gate's
+//! block probes, the quiet-line scan, line framing alone, the parse with and without the
+//! quiet scan, and whole analysis, on a quiet boot log and on a crash log.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ktriage::analyze::{analyze_bytes, Options};
@@ -42,6 +43,37 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("pipeline");
     for (name, data) in [("quiet-boot-logs", &quiet), ("softlockup-amd64", &crash)] {
         g.throughput(Throughput::Bytes(data.len() as u64));
+        g.bench_with_input(BenchmarkId::new("gate", name), data, |b, data| {
+            let mut hits = Vec::new();
+            b.iter(|| {
+                ktriage_parse::patterns::VOCAB
+                    .gate
+                    .block_hits(data, &mut hits);
+                hits.len()
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("scan", name), data, |b, data| {
+            b.iter(|| {
+                let facts = ktriage_parse::scan::BlockFacts::of(data);
+                ktriage_parse::scan::scan_block(data, b'\n', facts)
+                    .loud
+                    .len()
+            })
+        });
+        for (stage, every) in [("parse", false), ("parse-every-line", true)] {
+            let opts = ktriage_parse::analyze::Options {
+                threads: 1,
+                frame_every_line: every,
+                ..Default::default()
+            };
+            g.bench_with_input(BenchmarkId::new(stage, name), data, |b, data| {
+                b.iter(|| {
+                    ktriage_parse::analyze::analyze_bytes("bench", data, opts.clone())
+                        .reports
+                        .len()
+                })
+            });
+        }
         g.bench_with_input(BenchmarkId::new("frame", name), data, |b, data| {
             b.iter(|| {
                 let mut f = Framer::new();

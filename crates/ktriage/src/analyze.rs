@@ -28,6 +28,7 @@ impl Options {
             progress: self.progress.clone(),
             all_files: self.all_files,
             threads: self.threads,
+            frame_every_line: false,
         }
     }
 
