@@ -31,7 +31,7 @@ run() {
 
 for input in console dense; do
   f="$data/$input.log"
-  mb=$(echo "$(stat -c %s "$f") / 1048576" | bc -l)
+  mb=$(echo "$(stat -L -c %s "$f") / 1048576" | bc -l)
   cat "$f" > /dev/null
   printf '%s: %.0f MiB, %s lines\n' "$input" "$mb" "$(wc -l < "$f")"
   run "grep -c 'Call Trace'" grep -c 'Call Trace' "$f"
