@@ -294,6 +294,34 @@ pub struct CodeLocation {
     /// Raw address when printed (hex string).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// Where the instruction is in the source (`analyze --vmlinux`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceLocation>,
+}
+
+/// A source position found through the vmlinux's DWARF: the line of the code itself, and the
+/// chain of inlined functions it sits in, innermost first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct SourceLocation {
+    /// Source file as the compiler recorded it, without the build directory.
+    pub file: String,
+    /// Line (0: unknown).
+    pub line: u32,
+    /// Inlined functions the code belongs to, innermost first, each with where it was
+    /// inlined (the position in its caller).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inlined: Vec<InlinedCall>,
+}
+
+/// An inlined function and the place in its caller where it was inlined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct InlinedCall {
+    /// The inlined function.
+    pub function: String,
+    /// Where it was inlined: file.
+    pub file: String,
+    /// Where it was inlined: line.
+    pub line: u32,
 }
 
 /// Execution context of a stack frame.
@@ -333,6 +361,10 @@ pub struct Frame {
     pub reliable: bool,
     /// Context the frame ran in.
     pub context: FrameContext,
+    /// Where the call is in the source (`analyze --vmlinux`; a return address is looked up
+    /// one byte back, at the call).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceLocation>,
 }
 
 /// One decoded taint letter.

@@ -18,6 +18,8 @@ pub struct Options {
     pub all_files: bool,
     /// Worker threads (`--threads`; 0: all cores).
     pub threads: usize,
+    /// A vmlinux with debug info: frames get their source lines (`--vmlinux`).
+    pub vmlinux: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -32,6 +34,23 @@ impl Options {
         }
     }
 
+    /// Locates the reports' frames in the vmlinux, if one was given; a vmlinux that cannot be
+    /// read is a warning naming it (the analysis goes on without symbols).
+    fn symbolize(&self, a: &mut Analysis) {
+        let Some(path) = &self.vmlinux else { return };
+        match ktriage_symbolize::Binary::open(path) {
+            Ok(bin) => crate::symbols::annotate(a, &bin),
+            Err(e) => a.warnings.push(ktriage_model::InputWarning {
+                source: ktriage_model::Location {
+                    path: path.display().to_string(),
+                    line: 0,
+                },
+                message: format!("{e}; analysed without source lines"),
+                incomplete: true,
+            }),
+        }
+    }
+
     fn diagnose(&self) -> ktriage_diagnose::Options {
         ktriage_diagnose::Options {
             tz_offset_minutes: self.tz_offset_minutes,
@@ -43,6 +62,7 @@ impl Options {
 /// and skipped.
 pub fn analyze_paths(paths: &[String], opts: Options) -> (Analysis, Vec<InputError>) {
     let (mut a, errors) = ktriage_parse::analyze::analyze_paths(paths, opts.parse());
+    opts.symbolize(&mut a);
     ktriage_diagnose::diagnose(&mut a, &opts.diagnose());
     (a, errors)
 }
@@ -54,6 +74,7 @@ pub fn analyze_inputs(
     opts: Options,
 ) -> ktriage_parse::analyze::Outcome {
     let mut out = ktriage_parse::analyze::analyze_inputs(inputs, opts.parse());
+    opts.symbolize(&mut out.analysis);
     ktriage_diagnose::diagnose(&mut out.analysis, &opts.diagnose());
     out
 }
@@ -61,6 +82,7 @@ pub fn analyze_inputs(
 /// Analyses an in-memory log (for tests and fuzzing).
 pub fn analyze_bytes(name: &str, data: &[u8], opts: Options) -> Analysis {
     let mut a = ktriage_parse::analyze::analyze_bytes(name, data, opts.parse());
+    opts.symbolize(&mut a);
     ktriage_diagnose::diagnose(&mut a, &opts.diagnose());
     a
 }

@@ -11,6 +11,7 @@
 
 pub mod analyze;
 pub mod render;
+pub mod symbols;
 
 pub use ktriage_diagnose as diagnose;
 pub use ktriage_model as model;

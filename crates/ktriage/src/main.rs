@@ -45,6 +45,9 @@ enum Command {
     /// Read a vmcore (ELF, kdump-compressed, flattened) without debuginfo.
     #[command(subcommand)]
     Vmcore(VmcoreCommand),
+    /// Print a log back with call traces turned into source lines (`func (file:line ...)`,
+    /// decode_stacktrace.sh's format), read in process from a vmlinux with debug info.
+    Symbolize(SymbolizeArgs),
     /// Print the JSON Schema of the `ktriage/analysis/1` document (`analyze --json`).
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -54,6 +57,17 @@ enum Command {
     },
     /// Print the man page (roff) of ktriage.
     Man,
+}
+
+#[derive(clap::Args)]
+struct SymbolizeArgs {
+    /// The kernel image with debug info that printed the log (Debian:
+    /// /usr/lib/debug/boot/vmlinux-RELEASE; Fedora/RHEL:
+    /// /usr/lib/debug/lib/modules/RELEASE/vmlinux).
+    #[arg(long, value_name = "FILE")]
+    vmlinux: std::path::PathBuf,
+    /// The log (`-` or none: stdin).
+    log: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -139,6 +153,10 @@ struct AnalyzeArgs {
     /// Read every file, also those whose content is not a log (binaries, other JSON).
     #[arg(long)]
     all_files: bool,
+    /// A vmlinux with debug info that printed the log: every frame gets its source line
+    /// and inline chain (JSON `source`), read in process.
+    #[arg(long, value_name = "FILE")]
+    vmlinux: Option<std::path::PathBuf>,
     /// Worker threads: files are read in parallel and a large file is scanned on several
     /// cores; the output is the same for any N (default: all cores).
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
@@ -226,6 +244,65 @@ fn parse_tz(s: &str) -> Result<i32, String> {
     Ok(sign * (h * 60 + m))
 }
 
+/// `ktriage symbolize`: the log, line by line, with its frames decoded.
+fn run_symbolize(args: SymbolizeArgs) -> ExitCode {
+    use std::io::BufRead;
+    let bin = match ktriage_symbolize::Binary::open(&args.vmlinux) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("ktriage: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let base = ktriage_symbolize::trace::basepath(&bin);
+    let (name, input): (String, Box<dyn BufRead>) = match &args.log {
+        None => ("-".into(), Box::new(std::io::stdin().lock())),
+        Some(p) if p.as_os_str() == "-" => ("-".into(), Box::new(std::io::stdin().lock())),
+        Some(p) => match std::fs::File::open(p) {
+            Ok(f) => (
+                p.display().to_string(),
+                Box::new(std::io::BufReader::new(f)),
+            ),
+            Err(e) => {
+                eprintln!("ktriage: {}: {e}", p.display());
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut mismatched = 0usize;
+    for (n, line) in input.split(b'\n').enumerate() {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("ktriage: {name}: line {}: {e}", n + 1);
+                return ExitCode::from(2);
+            }
+        };
+        let text = String::from_utf8_lossy(&line);
+        let written = match ktriage_symbolize::trace::symbolize_line(&bin, &text, base.as_deref()) {
+            Some(s) => {
+                mismatched += usize::from(ktriage_symbolize::trace::size_mismatch(&bin, &text));
+                writeln!(out, "{s}")
+            }
+            None => writeln!(out, "{text}"),
+        };
+        if written.is_err() {
+            // A closed pipe (`| head`): stop quietly.
+            return ExitCode::SUCCESS;
+        }
+    }
+    let _ = out.flush();
+    if mismatched > 0 {
+        eprintln!(
+            "ktriage: warning: {mismatched} frame(s) name a function whose length differs in {}: \
+             the log may come from another build",
+            bin.path()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -239,6 +316,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) if args.follow => run_follow(args),
         Command::Analyze(args) => run_analyze(args),
         Command::Vmcore(cmd) => run_vmcore(cmd),
+        Command::Symbolize(args) => run_symbolize(args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "ktriage", &mut std::io::stdout());
@@ -387,6 +465,7 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
         progress: Some(progress.clone()),
         all_files: args.all_files,
         threads: args.threads,
+        vmlinux: args.vmlinux.clone(),
     };
     init_threads(args.threads);
     // A progress bar on a terminal when the input is large enough to take a while.

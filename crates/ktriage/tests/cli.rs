@@ -667,3 +667,104 @@ fn threads_do_not_change_the_output() {
     assert!(one == run("2"), "two threads");
     assert!(one == run("0"), "all cores");
 }
+
+/// `analyze --vmlinux`: a program compiled here with gcc -g stands in for vmlinux; a WARNING
+/// report in the shape the lab's amd64 kernels print it (tests/fixtures/lab/WARNING-amd64.log)
+/// names two of its functions, and the trapping RIP and the call trace frame get the source
+/// lines binutils `addr2line -i` gives (the frame one byte back, at the call). A file that is
+/// not an executable is a warning naming it, and the analysis goes on.
+#[test]
+fn vmlinux_gives_frames_their_source_lines() {
+    let dir = tmp("vmlinux");
+    let src = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ktriage-symbolize/tests/fixtures/prog.c"
+    ));
+    let exe = dir.join("prog");
+    let built = std::process::Command::new("gcc")
+        .args(["-g", "-O2", "-o"])
+        .arg(&exe)
+        .arg(src)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !built {
+        eprintln!("gcc not found: skipped");
+        return;
+    }
+    let nm = std::process::Command::new("nm")
+        .arg("-S")
+        .arg(&exe)
+        .output()
+        .unwrap();
+    let nm = String::from_utf8_lossy(&nm.stdout).into_owned();
+    let sym = |name: &str| -> (u64, u64) {
+        let w: Vec<&str> = nm
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .find(|w| w.len() == 4 && w[3] == name)
+            .expect("symbol");
+        let hex = |s: &str| u64::from_str_radix(s, 16).unwrap();
+        (hex(w[0]), hex(w[1]))
+    };
+    let (total, total_len) = sym("total");
+    let (main, main_len) = sym("main");
+    let log = format!(
+        "[   10.100000] ------------[ cut here ]------------\n\
+         [   10.100001] WARNING: CPU: 0 PID: 1 at prog.c:24 total+0x5/{total_len:#x}\n\
+         [   10.100002] Modules linked in:\n\
+         [   10.100003] CPU: 0 PID: 1 Comm: prog Not tainted 6.1.0-57-amd64 #1  Debian 6.1.158-1\n\
+         [   10.100004] RIP: 0010:total+0x5/{total_len:#x}\n\
+         [   10.100005] Call Trace:\n\
+         [   10.100006]  <TASK>\n\
+         [   10.100007]  main+0x1b/{main_len:#x}\n\
+         [   10.100008]  </TASK>\n\
+         [   10.100009] ---[ end trace 0000000000000000 ]---\n"
+    );
+    let log_path = dir.join("warn.log");
+    std::fs::write(&log_path, log).unwrap();
+    let addr2line = |addr: u64| -> (String, u64) {
+        let out = std::process::Command::new("addr2line")
+            .arg("-e")
+            .arg(&exe)
+            .arg(format!("{addr:x}"))
+            .output()
+            .unwrap();
+        let l = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let l = l.split(" (discriminator").next().unwrap().to_string();
+        let (f, n) = l.rsplit_once(':').unwrap();
+        (f.to_string(), n.parse().unwrap())
+    };
+    let (doc, stderr, code) =
+        analyze_json(&["--vmlinux".as_ref(), exe.as_os_str(), log_path.as_os_str()]);
+    assert_eq!(code, 0, "{stderr}");
+    let r = &doc["reports"][0];
+    let ip = &r["ip"]["source"];
+    let (f, n) = addr2line(total + 5);
+    assert_eq!(
+        (ip["file"].as_str().unwrap(), ip["line"].as_u64().unwrap()),
+        (f.as_str(), n)
+    );
+    let frame = r["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["function"] == "main")
+        .expect("main frame");
+    let (f, n) = addr2line(main + 0x1b - 1);
+    let s = &frame["source"];
+    assert_eq!(
+        (s["file"].as_str().unwrap(), s["line"].as_u64().unwrap()),
+        (f.as_str(), n)
+    );
+    // Not an executable: a warning naming it, exit status 2, the report still there.
+    let (doc, stderr, code) = analyze_json(&[
+        "--vmlinux".as_ref(),
+        log_path.as_os_str(),
+        log_path.as_os_str(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a readable ELF file"), "{stderr}");
+    assert!(stderr.contains("warn.log"), "{stderr}");
+    assert_eq!(doc["reports"].as_array().unwrap().len(), 1);
+    assert!(doc["reports"][0]["ip"].get("source").is_none());
+}

@@ -454,6 +454,7 @@ impl ReportBuilder {
                     address: Some(hex_norm(&cap[1])),
                     reliable: true,
                     context: self.context,
+                    source: None,
                 });
             }
             self.push_frame(Frame {
@@ -464,6 +465,7 @@ impl ReportBuilder {
                 address: Some(hex_norm(&cap[6])),
                 reliable: true,
                 context: self.context,
+                source: None,
             });
             return true;
         }
@@ -484,6 +486,7 @@ impl ReportBuilder {
                     address: None,
                     reliable: true,
                     context: self.context,
+                    source: None,
                 });
             }
             self.push_frame(Frame {
@@ -494,6 +497,7 @@ impl ReportBuilder {
                 address: None,
                 reliable: true,
                 context: self.context,
+                source: None,
             });
             return true;
         }
@@ -516,6 +520,7 @@ impl ReportBuilder {
             address: cap.get(1).map(|m| hex_norm(m.as_str())),
             reliable: !unreliable,
             context: self.context,
+            source: None,
         });
         true
     }

@@ -373,6 +373,7 @@ pub fn parse_location(s: &str) -> Option<CodeLocation> {
         size: c.get(3).map(|m| m.as_str().to_string()),
         module: c.get(4).map(|m| m.as_str().to_string()),
         address: addr,
+        source: None,
     })
 }
 
@@ -428,6 +429,7 @@ mod tests {
             address: None,
             reliable: true,
             context: FrameContext::Task,
+            source: None,
         };
         let mut fr: Vec<Frame> = [
             "__do_softirq",

@@ -1,0 +1,275 @@
+//! Kernel call traces to source lines, in process: `func+0x1c/0x80` through the symbol table
+//! of a vmlinux (or any ELF executable with DWARF), then the line table and inline chain at
+//! that address.
+//!
+//! * An executable is read without applying relocation sections (Debian's `--emit-relocs`
+//!   vmlinux carries hundreds of MB of `.rela.debug_*` that an executable does not need);
+//!   compressed debug sections (`SHF_COMPRESSED`) are inflated.
+//! * `func+off/len` is resolved by name (KASLR does not matter); `len` is checked against the
+//!   symbol's size, so a vmlinux that did not print the log is flagged, not silently used.
+//! * A return address (a frame of a call trace) is looked up at `addr - 1`, the trapping PC
+//!   (`RIP:`, `pc :`) at `addr` ([`Lookup`]).
+//! * Every read is checked: a file that is not ELF, or has no symbols or no line table, is an
+//!   [`Error`] naming it; a truncated or hostile DWARF gives no location, never a panic.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use gimli::{EndianArcSlice, RunTimeEndian};
+use object::{Object, ObjectSection, ObjectSymbol};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Why a binary cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// The file is not an ELF object this crate reads, or its headers are damaged.
+    #[error("{path}: not a readable ELF file ({why})")]
+    NotElf {
+        /// The file.
+        path: String,
+        /// The parser's reason.
+        why: String,
+    },
+    /// The file has no function symbols.
+    #[error("{path}: no function symbols (a stripped image?)")]
+    NoSymbols {
+        /// The file.
+        path: String,
+    },
+    /// The file has no line table (`.debug_line`): no debug information.
+    #[error(
+        "{path}: no DWARF line table (install the -dbg / debuginfo package and pass its vmlinux)"
+    )]
+    NoDebugInfo {
+        /// The file.
+        path: String,
+    },
+    /// A relocatable object (a `.ko`): modules are not symbolized yet.
+    #[error(
+        "{path}: a relocatable object (kernel module); only executables such as vmlinux are read"
+    )]
+    Relocatable {
+        /// The file.
+        path: String,
+    },
+}
+
+/// One source position: `file:line` in `function` (the function the code belongs to at that
+/// level of the inline chain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLine {
+    /// The function (an inlined one for all but the last entry of a chain).
+    pub function: Option<String>,
+    /// Source file as the compiler recorded it (directory joined).
+    pub file: Option<String>,
+    /// Line, 0 when unknown.
+    pub line: u32,
+}
+
+/// How an address is looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    /// A return address (a call trace frame): the call is the instruction before it.
+    Return,
+    /// The address of the instruction itself (the trapping PC).
+    Exact,
+}
+
+/// A `func+off/len` resolved through the symbol table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The address (in the binary's link-time layout).
+    pub address: u64,
+    /// The symbol's size in the binary.
+    pub symbol_size: u64,
+    /// Whether the printed length equals the symbol's size (false: another build printed
+    /// the log, or the symbol is ambiguous).
+    pub size_matches: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Symbol {
+    address: u64,
+    size: u64,
+}
+
+type Reader = EndianArcSlice<RunTimeEndian>;
+
+/// An executable with its function symbols and DWARF, ready for lookups.
+pub struct Binary {
+    path: String,
+    by_name: HashMap<String, Vec<Symbol>>,
+    ctx: addr2line::Context<Reader>,
+    build_id: Option<Vec<u8>>,
+}
+
+impl Binary {
+    /// Reads `path` (see [`Binary::from_bytes`]).
+    pub fn open(path: &Path) -> Result<Binary, Error> {
+        let name = path.display().to_string();
+        let data = std::fs::read(path).map_err(|e| Error::Io {
+            path: name.clone(),
+            source: e,
+        })?;
+        Binary::from_bytes(&name, data)
+    }
+
+    /// Parses an ELF executable held in memory; `name` is used in errors.
+    pub fn from_bytes(name: &str, data: Vec<u8>) -> Result<Binary, Error> {
+        let data: Arc<[u8]> = Arc::from(data);
+        let file = object::File::parse(&*data).map_err(|e| Error::NotElf {
+            path: name.to_string(),
+            why: e.to_string(),
+        })?;
+        if file.kind() == object::ObjectKind::Relocatable {
+            return Err(Error::Relocatable {
+                path: name.to_string(),
+            });
+        }
+        let mut by_name: HashMap<String, Vec<Symbol>> = HashMap::new();
+        for s in file.symbols() {
+            if s.kind() != object::SymbolKind::Text || s.address() == 0 {
+                continue;
+            }
+            let Ok(n) = s.name() else { continue };
+            by_name.entry(n.to_string()).or_default().push(Symbol {
+                address: s.address(),
+                size: s.size(),
+            });
+        }
+        if by_name.is_empty() {
+            return Err(Error::NoSymbols {
+                path: name.to_string(),
+            });
+        }
+        if file.section_by_name(".debug_line").is_none() {
+            return Err(Error::NoDebugInfo {
+                path: name.to_string(),
+            });
+        }
+        let endian = if file.is_little_endian() {
+            RunTimeEndian::Little
+        } else {
+            RunTimeEndian::Big
+        };
+        let whole = Reader::new(data.clone(), endian);
+        // Section bytes without relocations: a sub-range of the file, or inflated.
+        let load = |id: gimli::SectionId| -> Result<Reader, gimli::Error> {
+            let Some(section) = file.section_by_name(id.name()) else {
+                return Ok(Reader::new(Arc::from(&[][..]), endian));
+            };
+            let compressed = section
+                .compressed_file_range()
+                .is_ok_and(|r| r.format != object::CompressionFormat::None);
+            match (compressed, section.file_range()) {
+                (false, Some((off, size))) => {
+                    let (off, size) = (off as usize, size as usize);
+                    if off.checked_add(size).is_some_and(|e| e <= data.len()) {
+                        Ok(whole.range(off..off + size))
+                    } else {
+                        Ok(Reader::new(Arc::from(&[][..]), endian))
+                    }
+                }
+                _ => {
+                    let bytes = section.uncompressed_data().unwrap_or_default();
+                    Ok(Reader::new(Arc::from(&*bytes), endian))
+                }
+            }
+        };
+        let dwarf = gimli::Dwarf::load(load).map_err(|e| Error::NotElf {
+            path: name.to_string(),
+            why: format!("DWARF: {e}"),
+        })?;
+        let ctx = addr2line::Context::from_dwarf(dwarf).map_err(|e| Error::NotElf {
+            path: name.to_string(),
+            why: format!("DWARF: {e}"),
+        })?;
+        let build_id = file.build_id().ok().flatten().map(<[u8]>::to_vec);
+        Ok(Binary {
+            path: name.to_string(),
+            by_name,
+            ctx,
+            build_id,
+        })
+    }
+
+    /// The file this was read from.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The GNU build id, when the binary has one.
+    pub fn build_id(&self) -> Option<&[u8]> {
+        self.build_id.as_deref()
+    }
+
+    /// `function+offset`, with the printed length when there is one.
+    pub fn resolve(&self, function: &str, offset: u64, len: Option<u64>) -> Option<Resolved> {
+        let candidates = self.by_name.get(function)?;
+        let fits =
+            |s: &&Symbol| len.is_none_or(|l| s.size == l) && (s.size == 0 || offset < s.size);
+        let (sym, size_matches) = match candidates.iter().find(fits) {
+            Some(s) => (
+                s,
+                len.is_none_or(|_| candidates.iter().filter(fits).count() == 1),
+            ),
+            None => (candidates.first()?, false),
+        };
+        Some(Resolved {
+            address: sym.address.checked_add(offset)?,
+            symbol_size: sym.size,
+            size_matches,
+        })
+    }
+
+    /// The source lines at `address`, innermost inlined function first (as `addr2line -i`
+    /// prints them); empty when the line table does not cover it.
+    pub fn locate(&self, address: u64, how: Lookup) -> Vec<SourceLine> {
+        let probe = match how {
+            Lookup::Return => address.saturating_sub(1),
+            Lookup::Exact => address,
+        };
+        let mut out = Vec::new();
+        let Ok(mut frames) = self.ctx.find_frames(probe).skip_all_loads() else {
+            return out;
+        };
+        // A bound against a hostile inline chain.
+        while out.len() < 64 {
+            let Ok(Some(f)) = frames.next() else { break };
+            let function = f
+                .function
+                .as_ref()
+                .and_then(|n| n.raw_name().ok().map(|s| s.into_owned()));
+            let (file, line) = f.location.map_or((None, 0), |l| {
+                (l.file.map(str::to_string), l.line.unwrap_or(0))
+            });
+            out.push(SourceLine {
+                function,
+                file,
+                line,
+            });
+        }
+        if out.iter().all(|l| l.file.is_none()) {
+            if let Ok(Some(l)) = self.ctx.find_location(probe) {
+                out = vec![SourceLine {
+                    function: None,
+                    file: l.file.map(str::to_string),
+                    line: l.line.unwrap_or(0),
+                }];
+            }
+        }
+        out
+    }
+}
+
+pub mod trace;

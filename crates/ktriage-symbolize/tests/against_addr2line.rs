@@ -1,0 +1,171 @@
+//! The symbolizer against binutils `addr2line -i` on programs compiled here with gcc (a C
+//! file with inlined and out-of-line functions, plain and with compressed debug sections):
+//! every sampled `func+off/len` gives the same file:line chain, innermost first.
+
+use ktriage_symbolize::{trace, Binary, Error, Lookup};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A small C program with inlined and out-of-line functions (written for these tests).
+const PROGRAM: &str = include_str!("fixtures/prog.c");
+
+/// Compiles the program with `flags` into `dir`; `None` when gcc is not there.
+fn compile(dir: &Path, name: &str, flags: &[&str]) -> Option<PathBuf> {
+    let src = dir.join("prog.c");
+    std::fs::write(&src, PROGRAM).ok()?;
+    let out = dir.join(name);
+    let ok = Command::new("gcc")
+        .args(flags)
+        .arg("-o")
+        .arg(&out)
+        .arg(&src)
+        .status()
+        .ok()?
+        .success();
+    ok.then_some(out)
+}
+
+/// `addr2line -i` at `addr`: (file, line) per level, discriminators dropped.
+fn binutils(exe: &Path, addr: u64) -> Vec<(String, u32)> {
+    let out = Command::new("addr2line")
+        .arg("-i")
+        .arg("-e")
+        .arg(exe)
+        .arg(format!("{addr:x}"))
+        .output()
+        .expect("binutils addr2line");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let l = l.split(" (discriminator").next().unwrap_or(l);
+            let (f, n) = l.rsplit_once(':').unwrap_or((l, "0"));
+            (f.to_string(), n.parse().unwrap_or(0))
+        })
+        .filter(|(f, _)| f != "??")
+        .collect()
+}
+
+/// Function symbols of the program as (name, address, size), read with `nm -S`.
+fn functions(exe: &Path) -> Vec<(String, u64, u64)> {
+    let out = Command::new("nm").arg("-S").arg(exe).output().expect("nm");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            if w.len() == 4 && matches!(w[2], "T" | "t") {
+                let a = u64::from_str_radix(w[0], 16).ok()?;
+                let s = u64::from_str_radix(w[1], 16).ok()?;
+                (s > 0).then(|| (w[3].to_string(), a, s))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn check_against_binutils(exe: &Path) -> usize {
+    let bin = Binary::open(exe).expect("symbolizer reads the program");
+    let mut checked = 0;
+    let funcs = functions(exe);
+    assert!(funcs.iter().any(|(n, _, _)| n == "total"));
+    for (name, addr, size) in funcs {
+        for off in (1..size).step_by(3) {
+            let r = bin.resolve(&name, off, Some(size)).expect("resolves");
+            assert_eq!(r.address, addr + off);
+            assert!(r.size_matches);
+            let ours: Vec<(String, u32)> = bin
+                .locate(r.address, Lookup::Return)
+                .into_iter()
+                .filter_map(|l| Some((l.file?, l.line)))
+                .collect();
+            assert_eq!(
+                ours,
+                binutils(exe, r.address - 1),
+                "{name}+{off:#x}/{size:#x}"
+            );
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_sampled_frame_equals_binutils() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(plain) = compile(dir.path(), "plain", &["-g", "-O2"]) else {
+        eprintln!("gcc not found: skipped");
+        return;
+    };
+    let n = check_against_binutils(&plain);
+    assert!(n > 50, "{n} frames checked");
+    // Inlining happened: some address has a chain of more than one level.
+    let bin = Binary::open(&plain).unwrap();
+    let r = bin.resolve("total", 0, None).unwrap();
+    let deepest = (0..r.symbol_size)
+        .map(|o| bin.locate(r.address + o, Lookup::Exact).len())
+        .max()
+        .unwrap_or(0);
+    assert!(deepest >= 2, "no inline chain in total()");
+    // Compressed debug sections read the same.
+    if let Some(gz) = compile(dir.path(), "gz", &["-g", "-O2", "-gz=zlib"]) {
+        assert!(check_against_binutils(&gz) > 50);
+    }
+}
+
+#[test]
+fn a_line_is_rewritten_as_decode_stacktrace_prints_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(exe) = compile(dir.path(), "plain", &["-g", "-O2"]) else {
+        return;
+    };
+    let bin = Binary::open(&exe).unwrap();
+    let (_, addr, size) = functions(&exe)
+        .into_iter()
+        .find(|(n, _, _)| n == "build")
+        .unwrap();
+    let line = format!("[   12.345678]  build+0x10/{size:#x}");
+    let out = trace::symbolize_line(&bin, &line, None).expect("has an address");
+    let want = trace::code_text(&bin.locate(addr + 0x10, Lookup::Return), None);
+    assert_eq!(out, format!("[   12.345678] build ({want}) "));
+    assert!(want.contains("prog.c:"), "{want}");
+    // The raw address word is dropped, a module's frame stays as printed, plain text is not
+    // touched.
+    let line = format!("[ 1.0] [<ffffffff81000000>] build+0x10/{size:#x} [mod]");
+    let out = trace::symbolize_line(&bin, &line, None).unwrap();
+    // (The script rejoins a split stamp as printf "[%13s" does.)
+    assert_eq!(out, format!("[{:>13} build+0x10/{size:#x} [mod]", "1.0]"));
+    assert_eq!(trace::symbolize_line(&bin, "[ 1.0] hello", None), None);
+    // A length that is not the symbol's: another build printed the log.
+    let r = bin.resolve("build", 0x10, Some(size + 1)).unwrap();
+    assert!(!r.size_matches);
+}
+
+#[test]
+fn unusable_files_are_named_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not an ELF file\n").unwrap();
+    assert!(matches!(Binary::open(&text), Err(Error::NotElf { .. })));
+    let missing = dir.path().join("missing");
+    let e = Binary::open(&missing).err().expect("missing file");
+    assert!(e.to_string().contains("missing"), "{e}");
+    if let Some(nodebug) = compile(dir.path(), "nodebug", &["-O2"]) {
+        assert!(matches!(
+            Binary::open(&nodebug),
+            Err(Error::NoDebugInfo { .. })
+        ));
+    }
+    if let Some(stripped) = compile(dir.path(), "stripped", &["-O2", "-s"]) {
+        assert!(matches!(
+            Binary::open(&stripped),
+            Err(Error::NoSymbols { .. })
+        ));
+    }
+    // Every prefix of a real executable is an error or a binary, never a panic.
+    if let Some(exe) = compile(dir.path(), "cut", &["-g", "-O2"]) {
+        let data = std::fs::read(&exe).unwrap();
+        for len in (0..data.len()).step_by(997) {
+            let _ = Binary::from_bytes("cut", data[..len].to_vec());
+        }
+    }
+}
