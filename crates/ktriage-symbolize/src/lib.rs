@@ -90,7 +90,7 @@ pub enum Lookup {
 pub struct Resolved {
     /// The address (in the binary's link-time layout).
     pub address: u64,
-    /// The symbol's size in the binary.
+    /// The symbol's length as the kernel prints it (distance to the next symbol).
     pub symbol_size: u64,
     /// Whether the printed length equals the symbol's size (false: another build printed
     /// the log, or the symbol is ambiguous).
@@ -100,7 +100,10 @@ pub struct Resolved {
 #[derive(Debug, Clone)]
 struct Symbol {
     address: u64,
+    /// `st_size`.
     size: u64,
+    /// Distance to the next code symbol (what kallsyms prints as the length).
+    span: u64,
 }
 
 type Reader = EndianArcSlice<RunTimeEndian>;
@@ -116,17 +119,32 @@ pub struct Binary {
 impl Binary {
     /// Reads `path` (see [`Binary::from_bytes`]).
     pub fn open(path: &Path) -> Result<Binary, Error> {
+        use std::io::Read;
         let name = path.display().to_string();
-        let data = std::fs::read(path).map_err(|e| Error::Io {
+        let io = |e| Error::Io {
             path: name.clone(),
             source: e,
+        };
+        let mut f = std::fs::File::open(path).map_err(io)?;
+        let len = f.metadata().map_err(io)?.len();
+        let len = usize::try_from(len).map_err(|_| Error::NotElf {
+            path: name.clone(),
+            why: "larger than this machine's address space".into(),
         })?;
-        Binary::from_bytes(&name, data)
+        // Read straight into the shared buffer (one allocation, not two: vmlinux is large).
+        let mut data: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+        if let Some(buf) = Arc::get_mut(&mut data) {
+            f.read_exact(buf).map_err(io)?;
+        }
+        Binary::from_shared(&name, data)
     }
 
     /// Parses an ELF executable held in memory; `name` is used in errors.
     pub fn from_bytes(name: &str, data: Vec<u8>) -> Result<Binary, Error> {
-        let data: Arc<[u8]> = Arc::from(data);
+        Binary::from_shared(name, Arc::from(data))
+    }
+
+    fn from_shared(name: &str, data: Arc<[u8]>) -> Result<Binary, Error> {
         let file = object::File::parse(&*data).map_err(|e| Error::NotElf {
             path: name.to_string(),
             why: e.to_string(),
@@ -136,16 +154,45 @@ impl Binary {
                 path: name.to_string(),
             });
         }
+        // Code symbols: functions, and labels in code sections (assembly entry points such
+        // as `entry_SYSCALL_64_after_hwframe`), as kallsyms lists them.
+        let code_sections: std::collections::HashSet<object::SectionIndex> = file
+            .sections()
+            .filter(|s| s.kind() == object::SectionKind::Text)
+            .map(|s| s.index())
+            .collect();
         let mut by_name: HashMap<String, Vec<Symbol>> = HashMap::new();
+        let mut starts: Vec<u64> = Vec::new();
         for s in file.symbols() {
-            if s.kind() != object::SymbolKind::Text || s.address() == 0 {
+            let code = match s.kind() {
+                object::SymbolKind::Text => true,
+                object::SymbolKind::Label => s
+                    .section_index()
+                    .is_some_and(|i| code_sections.contains(&i)),
+                _ => false,
+            };
+            if !code || s.address() == 0 {
                 continue;
             }
             let Ok(n) = s.name() else { continue };
+            if n.is_empty() {
+                continue;
+            }
+            starts.push(s.address());
             by_name.entry(n.to_string()).or_default().push(Symbol {
                 address: s.address(),
                 size: s.size(),
+                span: 0,
             });
+        }
+        // The kernel prints a function's length as the distance to the next symbol.
+        starts.sort_unstable();
+        starts.dedup();
+        for syms in by_name.values_mut() {
+            for sym in syms.iter_mut() {
+                let i = starts.partition_point(|&a| a <= sym.address);
+                sym.span = starts.get(i).map_or(sym.size, |&next| next - sym.address);
+            }
         }
         if by_name.is_empty() {
             return Err(Error::NoSymbols {
@@ -180,10 +227,7 @@ impl Binary {
                         Ok(Reader::new(Arc::from(&[][..]), endian))
                     }
                 }
-                _ => {
-                    let bytes = section.uncompressed_data().unwrap_or_default();
-                    Ok(Reader::new(Arc::from(&*bytes), endian))
-                }
+                _ => Ok(Reader::new(Arc::from(inflate(&data, &section)), endian)),
             }
         };
         let dwarf = gimli::Dwarf::load(load).map_err(|e| Error::NotElf {
@@ -213,11 +257,14 @@ impl Binary {
         self.build_id.as_deref()
     }
 
-    /// `function+offset`, with the printed length when there is one.
+    /// `function+offset`, with the printed length when there is one: the kernel prints the
+    /// distance to the next symbol, which the symbol's span in this binary must equal (or its
+    /// ELF size, as other tools print).
     pub fn resolve(&self, function: &str, offset: u64, len: Option<u64>) -> Option<Resolved> {
         let candidates = self.by_name.get(function)?;
-        let fits =
-            |s: &&Symbol| len.is_none_or(|l| s.size == l) && (s.size == 0 || offset < s.size);
+        let fits = |s: &&Symbol| {
+            len.is_none_or(|l| s.span == l || s.size == l) && offset < s.span.max(s.size).max(1)
+        };
         let (sym, size_matches) = match candidates.iter().find(fits) {
             Some(s) => (
                 s,
@@ -227,7 +274,7 @@ impl Binary {
         };
         Some(Resolved {
             address: sym.address.checked_add(offset)?,
-            symbol_size: sym.size,
+            symbol_size: sym.span,
             size_matches,
         })
     }
@@ -270,6 +317,38 @@ impl Binary {
         }
         out
     }
+}
+
+/// A compressed section's bytes, inflated as far as its stream really goes: the size its
+/// header claims only caps the output (a hostile header cannot make it allocate more than
+/// the data decompresses to). Empty when it cannot be read.
+fn inflate(data: &[u8], section: &object::Section<'_, '_>) -> Vec<u8> {
+    use std::io::Read;
+    let Ok(range) = section.compressed_file_range() else {
+        return Vec::new();
+    };
+    let (off, size) = (range.offset as usize, range.compressed_size as usize);
+    let Some(input) = off.checked_add(size).and_then(|end| data.get(off..end)) else {
+        return Vec::new();
+    };
+    // DWARF never compresses a thousandfold; zlib cannot go further either.
+    let cap = range
+        .uncompressed_size
+        .min((size as u64).saturating_mul(1100).saturating_add(1 << 20));
+    let mut out = Vec::new();
+    let read = match range.format {
+        object::CompressionFormat::Zlib => flate2::read::ZlibDecoder::new(input)
+            .take(cap)
+            .read_to_end(&mut out),
+        object::CompressionFormat::Zstandard => match zstd::stream::read::Decoder::new(input) {
+            Ok(d) => d.take(cap).read_to_end(&mut out),
+            Err(e) => Err(e),
+        },
+        _ => return Vec::new(),
+    };
+    // A stream cut short keeps what it gave (DWARF parsing stops where the bytes end).
+    let _ = read;
+    out
 }
 
 pub mod trace;
