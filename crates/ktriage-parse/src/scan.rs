@@ -379,7 +379,7 @@ mod tests {
                 for pad in 0..7 {
                     let block = format!(
                         "{}\n{line}\n",
-                        "[    1.000000] ok".repeat(1) + &"z".repeat(pad)
+                        "[    1.000000] ok".to_string() + &"z".repeat(pad)
                     );
                     let s = scan_block(block.as_bytes(), b'\n', BlockFacts::of(block.as_bytes()));
                     assert_eq!(s.loud.last().map(|l| l.0), Some(1), "{block:?}");
