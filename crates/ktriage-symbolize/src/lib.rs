@@ -12,10 +12,12 @@
 //! * Every read is checked: a file that is not ELF, or has no symbols or no line table, is an
 //!   [`Error`] naming it; a truncated or hostile DWARF gives no location, never a panic.
 
-#![forbid(unsafe_code)]
+// Unsafe code only where a file is mapped and where the mapping is declared address-stable
+// (see `Bytes`); everything else is safe.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
-use gimli::{EndianArcSlice, RunTimeEndian};
+use gimli::{EndianReader, RunTimeEndian};
 use object::{Object, ObjectSection, ObjectSymbol};
 use std::collections::HashMap;
 use std::path::Path;
@@ -106,7 +108,47 @@ struct Symbol {
     span: u64,
 }
 
-type Reader = EndianArcSlice<RunTimeEndian>;
+/// A file's bytes: mapped (a vmlinux is large, and only the pages looked at are read) or owned.
+enum Backing {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+/// Shared, address-stable bytes for the DWARF readers.
+#[derive(Clone)]
+struct Bytes(Arc<Backing>);
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match &*self.0 {
+            Backing::Mapped(m) => m,
+            Backing::Owned(v) => v,
+        }
+    }
+}
+
+// SAFETY: the bytes are a mapping or a `Vec`'s heap buffer owned by the `Arc`; neither moves
+// nor changes while a clone of the `Arc` exists, so every clone derefs to the same address.
+#[allow(unsafe_code)]
+unsafe impl stable_deref_trait::StableDeref for Bytes {}
+// SAFETY: as above; a clone shares the same `Arc`.
+#[allow(unsafe_code)]
+unsafe impl stable_deref_trait::CloneStableDeref for Bytes {}
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.len())
+    }
+}
+
+impl Bytes {
+    fn owned(v: Vec<u8>) -> Bytes {
+        Bytes(Arc::new(Backing::Owned(v)))
+    }
+}
+
+type Reader = EndianReader<RunTimeEndian, Bytes>;
 
 /// An executable with its function symbols and DWARF, ready for lookups.
 pub struct Binary {
@@ -117,34 +159,32 @@ pub struct Binary {
 }
 
 impl Binary {
-    /// Reads `path` (see [`Binary::from_bytes`]).
+    /// Reads `path` (see [`Binary::from_bytes`]), mapped when the system allows it.
     pub fn open(path: &Path) -> Result<Binary, Error> {
-        use std::io::Read;
         let name = path.display().to_string();
         let io = |e| Error::Io {
             path: name.clone(),
             source: e,
         };
-        let mut f = std::fs::File::open(path).map_err(io)?;
-        let len = f.metadata().map_err(io)?.len();
-        let len = usize::try_from(len).map_err(|_| Error::NotElf {
-            path: name.clone(),
-            why: "larger than this machine's address space".into(),
-        })?;
-        // Read straight into the shared buffer (one allocation, not two: vmlinux is large).
-        let mut data: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
-        if let Some(buf) = Arc::get_mut(&mut data) {
-            f.read_exact(buf).map_err(io)?;
-        }
+        let f = std::fs::File::open(path).map_err(io)?;
+        // SAFETY: the mapping is read-only and the file is not expected to change while it is
+        // read (a debug image installed by the package manager); a file truncated under us
+        // would fault, as it would for binutils and LLVM tools, which map it too.
+        #[allow(unsafe_code)]
+        let mapped = unsafe { memmap2::Mmap::map(&f) };
+        let data = match mapped {
+            Ok(m) => Bytes(Arc::new(Backing::Mapped(m))),
+            Err(_) => Bytes::owned(std::fs::read(path).map_err(io)?),
+        };
         Binary::from_shared(&name, data)
     }
 
     /// Parses an ELF executable held in memory; `name` is used in errors.
     pub fn from_bytes(name: &str, data: Vec<u8>) -> Result<Binary, Error> {
-        Binary::from_shared(name, Arc::from(data))
+        Binary::from_shared(name, Bytes::owned(data))
     }
 
-    fn from_shared(name: &str, data: Arc<[u8]>) -> Result<Binary, Error> {
+    fn from_shared(name: &str, data: Bytes) -> Result<Binary, Error> {
         let file = object::File::parse(&*data).map_err(|e| Error::NotElf {
             path: name.to_string(),
             why: e.to_string(),
@@ -166,7 +206,8 @@ impl Binary {
         for s in file.symbols() {
             let code = match s.kind() {
                 object::SymbolKind::Text => true,
-                object::SymbolKind::Label => s
+                // Untyped symbols (`STT_NOTYPE`) in code: what `nm` shows as `T`/`t`.
+                object::SymbolKind::Label | object::SymbolKind::Unknown => s
                     .section_index()
                     .is_some_and(|i| code_sections.contains(&i)),
                 _ => false,
@@ -213,7 +254,7 @@ impl Binary {
         // Section bytes without relocations: a sub-range of the file, or inflated.
         let load = |id: gimli::SectionId| -> Result<Reader, gimli::Error> {
             let Some(section) = file.section_by_name(id.name()) else {
-                return Ok(Reader::new(Arc::from(&[][..]), endian));
+                return Ok(Reader::new(Bytes::owned(Vec::new()), endian));
             };
             let compressed = section
                 .compressed_file_range()
@@ -224,10 +265,10 @@ impl Binary {
                     if off.checked_add(size).is_some_and(|e| e <= data.len()) {
                         Ok(whole.range(off..off + size))
                     } else {
-                        Ok(Reader::new(Arc::from(&[][..]), endian))
+                        Ok(Reader::new(Bytes::owned(Vec::new()), endian))
                     }
                 }
-                _ => Ok(Reader::new(Arc::from(inflate(&data, &section)), endian)),
+                _ => Ok(Reader::new(Bytes::owned(inflate(&data, &section)), endian)),
             }
         };
         let dwarf = gimli::Dwarf::load(load).map_err(|e| Error::NotElf {

@@ -177,3 +177,65 @@ fn unusable_files_are_named_errors() {
         }
     }
 }
+
+/// The lab's Debian vmlinux (`../shared/lab` with `LAB_DBG=1`: `cache/amd64/vmlinux`, kernel
+/// 6.1.0-57) against binutils on the lab's real SPINLOCKUP log of that kernel
+/// (`crates/ktriage/tests/fixtures/lab/SPINLOCKUP-amd64.log`): every frame outside a module
+/// resolves with its printed length and equals `addr2line -fi`. Runs when
+/// `KTRIAGE_LAB_VMLINUX` names the file (it is 633 MB, not in the repository);
+/// `bench/symbolize.sh` does the same with timings.
+#[test]
+fn lab_vmlinux_frames_equal_binutils_when_present() {
+    let Some(vmlinux) = std::env::var_os("KTRIAGE_LAB_VMLINUX").map(PathBuf::from) else {
+        eprintln!("KTRIAGE_LAB_VMLINUX not set: skipped");
+        return;
+    };
+    let bin = Binary::open(&vmlinux).expect("the lab vmlinux");
+    let base = trace::basepath(&bin);
+    assert!(
+        base.is_some(),
+        "kernel_init's init/main.c gives the build directory"
+    );
+    let log = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ktriage/tests/fixtures/lab/SPINLOCKUP-amd64.log"
+    ))
+    .unwrap();
+    let mut checked = 0;
+    for line in log.lines().filter(|l| !l.trim_end().ends_with(']')) {
+        let Some(word) = line.split_whitespace().last() else {
+            continue;
+        };
+        let Some((name, rest)) = word.rsplit_once('+') else {
+            continue;
+        };
+        let Some((off, len)) = rest.split_once('/') else {
+            continue;
+        };
+        let hex = |s: &str| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok();
+        let (Some(off), Some(len)) = (hex(off), hex(len)) else {
+            continue;
+        };
+        let name = name.rsplit(':').next().unwrap_or(name);
+        let r = bin.resolve(name, off, Some(len)).expect(line);
+        assert!(r.size_matches, "{line}");
+        let how = if off == 0 || line.contains("RIP:") {
+            Lookup::Exact
+        } else {
+            Lookup::Return
+        };
+        let probe = if how == Lookup::Exact {
+            r.address
+        } else {
+            r.address - 1
+        };
+        let ours: Vec<(String, u32)> = bin
+            .locate(r.address, how)
+            .into_iter()
+            .filter_map(|l| Some((l.file?, l.line)))
+            .collect();
+        assert_eq!(ours, binutils(&vmlinux, probe), "{line}");
+        checked += 1;
+    }
+    assert!(checked >= 40, "{checked} frames");
+}
