@@ -1,7 +1,9 @@
 //! Kernel call traces to source lines, in process: `func+0x1c/0x80` through the symbol table
-//! of a vmlinux (or any ELF executable with DWARF), then the line table and inline chain at
-//! that address.
+//! of a vmlinux or a module (any ELF executable or relocatable object with DWARF), then the
+//! line table and inline chain at that address.
 //!
+//! * A relocatable object (a `.ko`) has its allocated sections laid out at bases of their own
+//!   and its debug sections' absolute relocations applied against them.
 //! * An executable is read without applying relocation sections (Debian's `--emit-relocs`
 //!   vmlinux carries hundreds of MB of `.rela.debug_*` that an executable does not need);
 //!   compressed debug sections (`SHF_COMPRESSED`) are inflated.
@@ -53,14 +55,6 @@ pub enum Error {
         "{path}: no DWARF line table (install the -dbg / debuginfo package and pass its vmlinux)"
     )]
     NoDebugInfo {
-        /// The file.
-        path: String,
-    },
-    /// A relocatable object (a `.ko`): modules are not symbolized yet.
-    #[error(
-        "{path}: a relocatable object (kernel module); only executables such as vmlinux are read"
-    )]
-    Relocatable {
         /// The file.
         path: String,
     },
@@ -189,11 +183,22 @@ impl Binary {
             path: name.to_string(),
             why: e.to_string(),
         })?;
-        if file.kind() == object::ObjectKind::Relocatable {
-            return Err(Error::Relocatable {
-                path: name.to_string(),
-            });
-        }
+        // A relocatable object (a module) has no addresses: each allocated section is laid
+        // out at a base of its own, symbols are section-relative, and the debug sections get
+        // their relocations applied against those bases.
+        let relocatable = file.kind() == object::ObjectKind::Relocatable;
+        let bases = if relocatable {
+            section_bases(&file)
+        } else {
+            HashMap::new()
+        };
+        let address_of = |s: &object::Symbol<'_, '_>| -> u64 {
+            let base = s
+                .section_index()
+                .and_then(|i| bases.get(&i).copied())
+                .unwrap_or(0);
+            base.wrapping_add(s.address())
+        };
         // Code symbols: functions, and labels in code sections (assembly entry points such
         // as `entry_SYSCALL_64_after_hwframe`), as kallsyms lists them.
         let code_sections: std::collections::HashSet<object::SectionIndex> = file
@@ -212,16 +217,17 @@ impl Binary {
                     .is_some_and(|i| code_sections.contains(&i)),
                 _ => false,
             };
-            if !code || s.address() == 0 {
+            let address = address_of(&s);
+            if !code || address == 0 {
                 continue;
             }
             let Ok(n) = s.name() else { continue };
             if n.is_empty() {
                 continue;
             }
-            starts.push(s.address());
+            starts.push(address);
             by_name.entry(n.to_string()).or_default().push(Symbol {
-                address: s.address(),
+                address,
                 size: s.size(),
                 span: 0,
             });
@@ -259,6 +265,15 @@ impl Binary {
             let compressed = section
                 .compressed_file_range()
                 .is_ok_and(|r| r.format != object::CompressionFormat::None);
+            if relocatable && section.relocations().next().is_some() {
+                let mut bytes = if compressed {
+                    inflate(&data, &section)
+                } else {
+                    section.data().map(<[u8]>::to_vec).unwrap_or_default()
+                };
+                relocate(&file, &section, &bases, &mut bytes);
+                return Ok(Reader::new(Bytes::owned(bytes), endian));
+            }
             match (compressed, section.file_range()) {
                 (false, Some((off, size))) => {
                     let (off, size) = (off as usize, size as usize);
@@ -360,6 +375,81 @@ impl Binary {
     }
 }
 
+/// Where each allocated section of a relocatable object is laid out: one after the other from
+/// 1 MiB, each on a 4 KiB boundary, so that no two overlap (debug sections stay at 0, as the
+/// offsets into them that relocations resolve to).
+fn section_bases(file: &object::File<'_>) -> HashMap<object::SectionIndex, u64> {
+    let mut bases = HashMap::new();
+    let mut next: u64 = 1 << 20;
+    for s in file.sections() {
+        let alloc = match s.flags() {
+            object::SectionFlags::Elf { sh_flags } => {
+                sh_flags & u64::from(object::elf::SHF_ALLOC) != 0
+            }
+            _ => false,
+        };
+        if alloc {
+            bases.insert(s.index(), next);
+            next = next.saturating_add(s.size().saturating_add(0xfff) & !0xfff);
+        }
+    }
+    bases
+}
+
+/// Applies a debug section's absolute relocations (`R_X86_64_64`/`_32`, `R_AARCH64_ABS64`/
+/// `ABS32`...) against the section bases; others are left as they are.
+fn relocate(
+    file: &object::File<'_>,
+    section: &object::Section<'_, '_>,
+    bases: &HashMap<object::SectionIndex, u64>,
+    bytes: &mut [u8],
+) {
+    let little = file.is_little_endian();
+    for (offset, r) in section.relocations() {
+        if r.kind() != object::RelocationKind::Absolute {
+            continue;
+        }
+        let target = match r.target() {
+            object::RelocationTarget::Symbol(i) => file.symbol_by_index(i).ok().map(|sym| {
+                let base = sym
+                    .section_index()
+                    .and_then(|i| bases.get(&i).copied())
+                    .unwrap_or(0);
+                base.wrapping_add(sym.address())
+            }),
+            object::RelocationTarget::Section(i) => Some(bases.get(&i).copied().unwrap_or(0)),
+            _ => None,
+        };
+        let Some(target) = target else { continue };
+        let value = target.wrapping_add(r.addend() as u64);
+        let at = offset as usize;
+        match r.size() {
+            64 => {
+                if let Some(dst) = at.checked_add(8).and_then(|e| bytes.get_mut(at..e)) {
+                    let v = if little {
+                        value.to_le_bytes()
+                    } else {
+                        value.to_be_bytes()
+                    };
+                    dst.copy_from_slice(&v);
+                }
+            }
+            32 => {
+                if let Some(dst) = at.checked_add(4).and_then(|e| bytes.get_mut(at..e)) {
+                    let v = value as u32;
+                    let v = if little {
+                        v.to_le_bytes()
+                    } else {
+                        v.to_be_bytes()
+                    };
+                    dst.copy_from_slice(&v);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// A compressed section's bytes, inflated as far as its stream really goes: the size its
 /// header claims only caps the output (a hostile header cannot make it allocate more than
 /// the data decompresses to). Empty when it cannot be read.
@@ -390,6 +480,120 @@ fn inflate(data: &[u8], section: &object::Section<'_, '_>) -> Vec<u8> {
     // A stream cut short keeps what it gave (DWARF parsing stops where the bytes end).
     let _ = read;
     out
+}
+
+/// The kernel image and, on demand, the modules a trace names (`.ko`, `.ko.xz`, `.ko.zst`,
+/// `.ko.gz` found under a directory, `-` and `_` alike as modprobe has them).
+pub struct Symbols {
+    /// The kernel image.
+    pub vmlinux: Binary,
+    modules_dir: Option<std::path::PathBuf>,
+    modules: HashMap<String, Option<Binary>>,
+    /// Modules that could not be found or read, each said once.
+    pub problems: Vec<String>,
+}
+
+impl Symbols {
+    /// The kernel image, with the directory to find modules in (none: module frames are not
+    /// located).
+    pub fn new(vmlinux: Binary, modules_dir: Option<std::path::PathBuf>) -> Symbols {
+        Symbols {
+            vmlinux,
+            modules_dir,
+            modules: HashMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// The binary a frame's code is in: the kernel image, or the module named.
+    pub fn binary(&mut self, module: Option<&str>) -> Option<&Binary> {
+        let Some(m) = module else {
+            return Some(&self.vmlinux);
+        };
+        let dir = self.modules_dir.as_ref()?;
+        if !self.modules.contains_key(m) {
+            let loaded = match find_module(dir, m) {
+                None => {
+                    self.problems.push(format!(
+                        "{}: no module {m} (.ko, .ko.xz, .ko.zst, .ko.gz) below it",
+                        dir.display()
+                    ));
+                    None
+                }
+                Some(p) => match read_module(&p) {
+                    Ok(b) => Some(b),
+                    Err(e) => {
+                        self.problems.push(e.to_string());
+                        None
+                    }
+                },
+            };
+            self.modules.insert(m.to_string(), loaded);
+        }
+        self.modules.get(m).and_then(Option::as_ref)
+    }
+}
+
+/// The file of module `name` below `dir` (`-` and `_` alike).
+fn find_module(dir: &Path, name: &str) -> Option<std::path::PathBuf> {
+    let want = name.replace('-', "_");
+    let mut stack = vec![dir.to_path_buf()];
+    let mut seen = 0usize;
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            seen += 1;
+            if seen > 1_000_000 {
+                return None;
+            }
+            let p = e.path();
+            let Ok(t) = e.file_type() else { continue };
+            if t.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let file = e.file_name().to_string_lossy().replace('-', "_");
+            let stem = [".ko", ".ko.xz", ".ko.zst", ".ko.gz", ".ko.debug"]
+                .iter()
+                .find_map(|x| file.strip_suffix(x));
+            if stem == Some(want.as_str()) {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// A module file, decompressed in memory when it is `.xz`, `.zst` or `.gz`.
+fn read_module(p: &Path) -> Result<Binary, Error> {
+    use std::io::Read;
+    let name = p.display().to_string();
+    let io = |e| Error::Io {
+        path: name.clone(),
+        source: e,
+    };
+    let raw = std::fs::read(p).map_err(io)?;
+    // Bounded: a module is a few MB; 512 MB is far beyond any.
+    let limit = 512 << 20;
+    let mut out = Vec::new();
+    let r = match p.extension().and_then(|x| x.to_str()) {
+        Some("xz") => xz2::read::XzDecoder::new(&raw[..])
+            .take(limit)
+            .read_to_end(&mut out),
+        Some("zst") => zstd::stream::read::Decoder::new(&raw[..])
+            .and_then(|d| d.take(limit).read_to_end(&mut out)),
+        Some("gz") => flate2::read::GzDecoder::new(&raw[..])
+            .take(limit)
+            .read_to_end(&mut out),
+        _ => {
+            out = raw;
+            Ok(0)
+        }
+    };
+    r.map_err(io)?;
+    Binary::from_bytes(&name, out)
 }
 
 pub mod trace;

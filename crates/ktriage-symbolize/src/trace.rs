@@ -6,7 +6,7 @@
 //! the one after it; the trapping PC (`RIP:`, `pc :`, `PC is at`, `EIP:`, `NIP:`, `epc :`)
 //! and `func+0x0` are exact.
 
-use crate::{Binary, Lookup, SourceLine};
+use crate::{Binary, Lookup, SourceLine, Symbols};
 
 /// Whether `word` is `[<hex>]`, a raw address the script drops.
 fn is_address_word(word: &str) -> bool {
@@ -65,8 +65,37 @@ pub fn basepath(bin: &Binary) -> Option<String> {
     file.strip_suffix("/init/main.c").map(str::to_string)
 }
 
-/// One log line, symbolized (`None`: the line has no address to decode and stays as is).
+/// Where a frame's binary comes from: the kernel image alone, or [`Symbols`] with modules.
+pub trait Binaries {
+    /// The kernel image (`None`) or the module named.
+    fn binary(&mut self, module: Option<&str>) -> Option<&Binary>;
+}
+
+impl Binaries for &Binary {
+    fn binary(&mut self, module: Option<&str>) -> Option<&Binary> {
+        module.is_none().then_some(*self)
+    }
+}
+
+impl Binaries for Symbols {
+    fn binary(&mut self, module: Option<&str>) -> Option<&Binary> {
+        Symbols::binary(self, module)
+    }
+}
+
+/// One log line, symbolized against the kernel image alone (see [`symbolize_line_with`]).
 pub fn symbolize_line(bin: &Binary, line: &str, basepath: Option<&str>) -> Option<String> {
+    let mut only = bin;
+    symbolize_line_with(&mut only, line, basepath)
+}
+
+/// One log line, symbolized with the binaries its frame needs (`None`: the line has no
+/// address to decode and stays as is).
+pub fn symbolize_line_with(
+    bins: &mut dyn Binaries,
+    line: &str,
+    basepath: Option<&str>,
+) -> Option<String> {
     let line = line.strip_suffix('\r').unwrap_or(line);
     let has_address = line.split_whitespace().any(is_address_word)
         || line.split_whitespace().any(|w| split_symbol(w).is_some());
@@ -106,10 +135,23 @@ pub fn symbolize_line(bin: &Binary, line: &str, basepath: Option<&str>) -> Optio
         _ => None,
     };
     let symbol = words.pop()?;
-    let rewritten = match (module.is_some(), split_symbol(&symbol)) {
-        // A module's frame needs the module's debug information: left as printed.
-        (true, _) | (_, None) => symbol.clone(),
-        (false, Some((segment, name, off, len))) => {
+    // `[lkdtm]` or `[lkdtm 3835fd16...]` (the module's build id after a blank).
+    let module_name = module.as_deref().map(|m| {
+        let m = m
+            .trim_end_matches(')')
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        m.split(' ').next().unwrap_or(m).to_string()
+    });
+    let base = if module_name.is_some() {
+        None
+    } else {
+        basepath
+    };
+    let rewritten = match (bins.binary(module_name.as_deref()), split_symbol(&symbol)) {
+        // No binary for it (a module without --modules), or no frame: left as printed.
+        (None, _) | (_, None) => symbol.clone(),
+        (Some(bin), Some((segment, name, off, len))) => {
             let how = if off == 0 || is_trapping_pc(line) {
                 Lookup::Exact
             } else {
@@ -121,7 +163,7 @@ pub fn symbolize_line(bin: &Binary, line: &str, basepath: Option<&str>) -> Optio
                     if lines.iter().all(|l| l.file.is_none()) {
                         symbol.clone()
                     } else {
-                        format!("{segment}{name} ({})", code_text(&lines, basepath))
+                        format!("{segment}{name} ({})", code_text(&lines, base))
                     }
                 }
                 None => symbol.clone(),

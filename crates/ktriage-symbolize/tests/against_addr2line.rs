@@ -239,3 +239,107 @@ fn lab_vmlinux_frames_equal_binutils_when_present() {
     }
     assert!(checked >= 40, "{checked} frames");
 }
+
+/// A relocatable object (`gcc -c`, standing in for a module): every sampled frame equals
+/// binutils `addr2line -j SECTION` at the same section offset.
+#[test]
+fn a_relocatable_object_equals_binutils() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(obj) = compile(dir.path(), "prog.o", &["-g", "-O2", "-c"]) else {
+        return;
+    };
+    let bin = Binary::open(&obj).expect("reads the object");
+    // `objdump -t`: value, section and size of each function.
+    let out = Command::new("objdump")
+        .arg("-t")
+        .arg(&obj)
+        .output()
+        .expect("objdump");
+    let mut checked = 0;
+    for l in String::from_utf8_lossy(&out.stdout).lines() {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        if w.len() != 6 || w[2] != "F" {
+            continue;
+        }
+        let (value, section, size, name) = (w[0], w[3], w[4], w[5]);
+        let value = u64::from_str_radix(value, 16).unwrap();
+        let size = u64::from_str_radix(size, 16).unwrap();
+        for off in (1..size).step_by(5) {
+            let r = bin.resolve(name, off, Some(size)).expect(name);
+            let ours: Vec<(String, u32)> = bin
+                .locate(r.address, Lookup::Return)
+                .into_iter()
+                .filter_map(|l| Some((l.file?, l.line)))
+                .collect();
+            let theirs = Command::new("addr2line")
+                .args(["-i", "-j", section, "-e"])
+                .arg(&obj)
+                .arg(format!("{:x}", value + off - 1))
+                .output()
+                .expect("addr2line");
+            let theirs: Vec<(String, u32)> = String::from_utf8_lossy(&theirs.stdout)
+                .lines()
+                .map(|l| {
+                    let l = l.split(" (discriminator").next().unwrap_or(l);
+                    let (f, n) = l.rsplit_once(':').unwrap_or((l, "0"));
+                    (f.to_string(), n.parse().unwrap_or(0))
+                })
+                .filter(|(f, _)| f != "??")
+                .collect();
+            assert_eq!(ours, theirs, "{name}+{off:#x} in {section}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{checked}");
+}
+
+/// A module frame (`func+off/len [mod]`) is located in the module found below the modules
+/// directory (the gcc object standing in for `prog.ko`, also as `prog.ko.xz`); a module that
+/// is not there is one problem, and its frame stays as printed.
+#[test]
+fn module_frames_are_located_in_their_module() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (Some(exe), Some(obj)) = (
+        compile(dir.path(), "vmlinux", &["-g", "-O2"]),
+        compile(dir.path(), "prog.o", &["-g", "-O2", "-c"]),
+    ) else {
+        return;
+    };
+    let modules = dir.path().join("modules/extra");
+    std::fs::create_dir_all(&modules).unwrap();
+    std::fs::copy(&obj, modules.join("prog.ko")).unwrap();
+    let module = Binary::open(&modules.join("prog.ko")).unwrap();
+    let r = module.resolve("total", 5, None).unwrap();
+    let want = trace::code_text(&module.locate(r.address, Lookup::Return), None);
+    assert!(want.contains("prog.c:"), "{want}");
+    let mut syms = ktriage_symbolize::Symbols::new(
+        Binary::open(&exe).unwrap(),
+        Some(dir.path().join("modules")),
+    );
+    let size = r.symbol_size;
+    let line = format!("[    1.000000]  total+0x5/{size:#x} [prog]");
+    let out = trace::symbolize_line_with(&mut syms, &line, None).unwrap();
+    assert_eq!(out, format!("[    1.000000] total ({want}) [prog]"));
+    let line = format!("[    1.000000]  total+0x5/{size:#x} [absent]");
+    let out = trace::symbolize_line_with(&mut syms, &line, None).unwrap();
+    assert!(
+        out.ends_with(&format!("total+0x5/{size:#x} [absent]")),
+        "{out}"
+    );
+    assert_eq!(syms.problems.len(), 1, "{:?}", syms.problems);
+    // Compressed as distributions ship them.
+    let xz = Command::new("xz")
+        .arg("-k")
+        .arg(modules.join("prog.ko"))
+        .status();
+    if xz.is_ok_and(|s| s.success()) {
+        std::fs::remove_file(modules.join("prog.ko")).unwrap();
+        let mut syms = ktriage_symbolize::Symbols::new(
+            Binary::open(&exe).unwrap(),
+            Some(dir.path().join("modules")),
+        );
+        let line = format!("[    1.000000]  total+0x5/{size:#x} [prog]");
+        let out = trace::symbolize_line_with(&mut syms, &line, None).unwrap();
+        assert_eq!(out, format!("[    1.000000] total ({want}) [prog]"));
+    }
+}

@@ -20,6 +20,8 @@ pub struct Options {
     pub threads: usize,
     /// A vmlinux with debug info: frames get their source lines (`--vmlinux`).
     pub vmlinux: Option<std::path::PathBuf>,
+    /// Where the modules with debug info are (`--modules`).
+    pub modules: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -39,7 +41,10 @@ impl Options {
     fn symbolize(&self, a: &mut Analysis) {
         let Some(path) = &self.vmlinux else { return };
         match ktriage_symbolize::Binary::open(path) {
-            Ok(bin) => crate::symbols::annotate(a, &bin),
+            Ok(bin) => {
+                let mut syms = ktriage_symbolize::Symbols::new(bin, self.modules.clone());
+                crate::symbols::annotate(a, &mut syms);
+            }
             Err(e) => a.warnings.push(ktriage_model::InputWarning {
                 source: ktriage_model::Location {
                     path: path.display().to_string(),

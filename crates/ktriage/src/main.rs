@@ -66,6 +66,10 @@ struct SymbolizeArgs {
     /// /usr/lib/debug/lib/modules/RELEASE/vmlinux).
     #[arg(long, value_name = "FILE")]
     vmlinux: std::path::PathBuf,
+    /// Where the modules with debug info are (searched below for NAME.ko, .ko.xz, .ko.zst,
+    /// .ko.gz, .ko.debug; Debian: /usr/lib/debug/lib/modules/RELEASE).
+    #[arg(long, value_name = "DIR")]
+    modules: Option<std::path::PathBuf>,
     /// The log (`-` or none: stdin).
     log: Option<std::path::PathBuf>,
 }
@@ -157,6 +161,10 @@ struct AnalyzeArgs {
     /// and inline chain (JSON `source`), read in process.
     #[arg(long, value_name = "FILE")]
     vmlinux: Option<std::path::PathBuf>,
+    /// With --vmlinux: where the modules with debug info are (NAME.ko, .ko.xz, .ko.zst,
+    /// .ko.gz, .ko.debug below it), for the frames of modules.
+    #[arg(long, value_name = "DIR", requires = "vmlinux")]
+    modules: Option<std::path::PathBuf>,
     /// Worker threads: files are read in parallel and a large file is scanned on several
     /// cores; the output is the same for any N (default: all cores).
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
@@ -255,6 +263,7 @@ fn run_symbolize(args: SymbolizeArgs) -> ExitCode {
         }
     };
     let base = ktriage_symbolize::trace::basepath(&bin);
+    let mut syms = ktriage_symbolize::Symbols::new(bin, args.modules.clone());
     let (name, input): (String, Box<dyn BufRead>) = match &args.log {
         None => ("-".into(), Box::new(std::io::stdin().lock())),
         Some(p) if p.as_os_str() == "-" => ("-".into(), Box::new(std::io::stdin().lock())),
@@ -280,9 +289,16 @@ fn run_symbolize(args: SymbolizeArgs) -> ExitCode {
             }
         };
         let text = String::from_utf8_lossy(&line);
-        let written = match ktriage_symbolize::trace::symbolize_line(&bin, &text, base.as_deref()) {
+        let written = match ktriage_symbolize::trace::symbolize_line_with(
+            &mut syms,
+            &text,
+            base.as_deref(),
+        ) {
             Some(s) => {
-                mismatched += usize::from(ktriage_symbolize::trace::size_mismatch(&bin, &text));
+                mismatched += usize::from(ktriage_symbolize::trace::size_mismatch(
+                    &syms.vmlinux,
+                    &text,
+                ));
                 writeln!(out, "{s}")
             }
             None => writeln!(out, "{text}"),
@@ -293,11 +309,14 @@ fn run_symbolize(args: SymbolizeArgs) -> ExitCode {
         }
     }
     let _ = out.flush();
+    for p in &syms.problems {
+        eprintln!("ktriage: warning: {p}");
+    }
     if mismatched > 0 {
         eprintln!(
             "ktriage: warning: {mismatched} frame(s) name a function whose length differs in {}: \
              the log may come from another build",
-            bin.path()
+            syms.vmlinux.path()
         );
     }
     ExitCode::SUCCESS
@@ -466,6 +485,7 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
         all_files: args.all_files,
         threads: args.threads,
         vmlinux: args.vmlinux.clone(),
+        modules: args.modules.clone(),
     };
     init_threads(args.threads);
     // A progress bar on a terminal when the input is large enough to take a while.

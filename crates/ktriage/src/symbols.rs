@@ -1,16 +1,23 @@
 //! `analyze --vmlinux`: the frames and trapping instruction of every report, located in the
 //! source through the vmlinux's symbols and DWARF ([`ktriage_symbolize`]).
 
-use ktriage_model::{Analysis, CodeLocation, InlinedCall, InputWarning, Location, SourceLocation};
-use ktriage_symbolize::{trace, Binary, Lookup, SourceLine};
+use ktriage_model::{Analysis, InlinedCall, InputWarning, Location, SourceLocation};
+use ktriage_symbolize::{trace, Lookup, SourceLine, Symbols};
 
-/// Adds `source` to the `ip`, `lr` and frames of every report that the binary covers (not
-/// modules' frames); a function whose printed length is not its size in the binary is not
-/// located, and the document gets one warning saying how many were skipped so.
-pub fn annotate(a: &mut Analysis, bin: &Binary) {
-    let base = trace::basepath(bin);
+/// Adds `source` to the `ip`, `lr` and frames of every report, from the kernel image or the
+/// frame's module; a function whose printed length is not its length in the binary is not
+/// located, and the document gets one warning saying how many were skipped so (and one per
+/// module that could not be found or read).
+pub fn annotate(a: &mut Analysis, syms: &mut Symbols) {
+    let base = trace::basepath(&syms.vmlinux);
+    let vmlinux_path = syms.vmlinux.path().to_string();
     let mut mismatched = 0usize;
-    let mut locate = |function: &str, offset: &Option<String>, size: &Option<String>, how| {
+    let mut locate = |function: &str,
+                      offset: &Option<String>,
+                      size: &Option<String>,
+                      module: Option<&str>,
+                      how| {
+        let bin = syms.binary(module)?;
         let hex = |s: &Option<String>| {
             s.as_deref()
                 .and_then(|h| u64::from_str_radix(h.trim_start_matches("0x"), 16).ok())
@@ -25,37 +32,55 @@ pub fn annotate(a: &mut Analysis, bin: &Binary) {
         } else {
             how
         };
-        source_of(&bin.locate(r.address, how), base.as_deref())
+        let base = if module.is_none() {
+            base.as_deref()
+        } else {
+            None
+        };
+        source_of(&bin.locate(r.address, how), base)
     };
     for r in &mut a.reports {
         for loc in [r.ip.as_mut(), r.lr.as_mut()].into_iter().flatten() {
-            locate_code(loc, &mut locate);
+            loc.source = locate(
+                &loc.function,
+                &loc.offset,
+                &loc.size,
+                loc.module.as_deref(),
+                Lookup::Exact,
+            );
         }
-        for f in r.frames.iter_mut().filter(|f| f.module.is_none()) {
-            f.source = locate(&f.function, &f.offset, &f.size, Lookup::Return);
+        for f in r.frames.iter_mut() {
+            f.source = locate(
+                &f.function,
+                &f.offset,
+                &f.size,
+                f.module.as_deref(),
+                Lookup::Return,
+            );
         }
+    }
+    for p in std::mem::take(&mut syms.problems) {
+        a.warnings.push(InputWarning {
+            source: Location {
+                path: String::new(),
+                line: 0,
+            },
+            message: p,
+            incomplete: false,
+        });
     }
     if mismatched > 0 {
         a.warnings.push(InputWarning {
             source: Location {
-                path: bin.path().to_string(),
+                path: vmlinux_path,
                 line: 0,
             },
             message: format!(
-                "{mismatched} frame(s) name a function whose length differs in this vmlinux: \
-                 the log comes from another build; those frames are not located"
+                "{mismatched} frame(s) name a function whose length differs in this vmlinux or \
+                 its modules: the log comes from another build; those frames are not located"
             ),
             incomplete: false,
         });
-    }
-}
-
-fn locate_code(
-    loc: &mut CodeLocation,
-    locate: &mut impl FnMut(&str, &Option<String>, &Option<String>, Lookup) -> Option<SourceLocation>,
-) {
-    if loc.module.is_none() {
-        loc.source = locate(&loc.function, &loc.offset, &loc.size, Lookup::Exact);
     }
 }
 
