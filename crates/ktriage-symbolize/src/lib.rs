@@ -155,22 +155,7 @@ pub struct Binary {
 impl Binary {
     /// Reads `path` (see [`Binary::from_bytes`]), mapped when the system allows it.
     pub fn open(path: &Path) -> Result<Binary, Error> {
-        let name = path.display().to_string();
-        let io = |e| Error::Io {
-            path: name.clone(),
-            source: e,
-        };
-        let f = std::fs::File::open(path).map_err(io)?;
-        // SAFETY: the mapping is read-only and the file is not expected to change while it is
-        // read (a debug image installed by the package manager); a file truncated under us
-        // would fault, as it would for binutils and LLVM tools, which map it too.
-        #[allow(unsafe_code)]
-        let mapped = unsafe { memmap2::Mmap::map(&f) };
-        let data = match mapped {
-            Ok(m) => Bytes(Arc::new(Backing::Mapped(m))),
-            Err(_) => Bytes::owned(std::fs::read(path).map_err(io)?),
-        };
-        Binary::from_shared(&name, data)
+        Binary::from_shared(&path.display().to_string(), map_file(path)?)
     }
 
     /// Parses an ELF executable held in memory; `name` is used in errors.
@@ -482,33 +467,163 @@ fn inflate(data: &[u8], section: &object::Section<'_, '_>) -> Vec<u8> {
     out
 }
 
+/// A `func+off/len` located: the address it resolved to and the source lines there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// How the name resolved.
+    pub resolved: Resolved,
+    /// The inline chain at the address, innermost first.
+    pub lines: Vec<SourceLine>,
+}
+
 /// The kernel image and, on demand, the modules a trace names (`.ko`, `.ko.xz`, `.ko.zst`,
-/// `.ko.gz` found under a directory, `-` and `_` alike as modprobe has them).
+/// `.ko.gz` found under a directory, `-` and `_` alike as modprobe has them). Answers about
+/// the kernel image are remembered per build id in a cache directory, so a second run on the
+/// same trace does not parse the image at all.
 pub struct Symbols {
-    /// The kernel image.
-    pub vmlinux: Binary,
+    path: String,
+    /// The mapped image, parsed on the first lookup the cache cannot answer.
+    data: Option<Bytes>,
+    vmlinux: Option<Binary>,
     modules_dir: Option<std::path::PathBuf>,
     modules: HashMap<String, Option<Binary>>,
+    cache: Option<cache::Cache>,
     /// Modules that could not be found or read, each said once.
     pub problems: Vec<String>,
 }
 
 impl Symbols {
     /// The kernel image, with the directory to find modules in (none: module frames are not
-    /// located).
+    /// located); no cache.
     pub fn new(vmlinux: Binary, modules_dir: Option<std::path::PathBuf>) -> Symbols {
         Symbols {
-            vmlinux,
+            path: vmlinux.path.clone(),
+            data: None,
+            vmlinux: Some(vmlinux),
             modules_dir,
             modules: HashMap::new(),
+            cache: None,
             problems: Vec::new(),
+        }
+    }
+
+    /// Opens the kernel image at `path` with a cache of answers below `cache_dir` (one file
+    /// per build id). With answers cached for its build id, the image is only parsed when a
+    /// lookup misses; otherwise it is parsed now, and errors are its.
+    pub fn open(
+        path: &Path,
+        modules_dir: Option<std::path::PathBuf>,
+        cache_dir: Option<&Path>,
+    ) -> Result<Symbols, Error> {
+        let name = path.display().to_string();
+        let data = map_file(path)?;
+        let build_id = object::File::parse(&*data)
+            .ok()
+            .and_then(|f| f.build_id().ok().flatten().map(<[u8]>::to_vec));
+        let cache = match (cache_dir, build_id) {
+            (Some(dir), Some(id)) => Some(cache::Cache::load(dir, &id)),
+            _ => None,
+        };
+        let mut syms = Symbols {
+            path: name.clone(),
+            data: Some(data),
+            vmlinux: None,
+            modules_dir,
+            modules: HashMap::new(),
+            cache,
+            problems: Vec::new(),
+        };
+        if syms.cache.as_ref().is_none_or(|c| c.is_empty()) {
+            syms.parse()?;
+        }
+        Ok(syms)
+    }
+
+    /// Whether the image has been parsed (not when the cache answered everything so far).
+    pub fn parsed(&self) -> bool {
+        self.vmlinux.is_some()
+    }
+
+    /// The kernel image's path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Parses the image (once).
+    fn parse(&mut self) -> Result<&Binary, Error> {
+        if self.vmlinux.is_none() {
+            let data = self.data.take().ok_or_else(|| Error::NotElf {
+                path: self.path.clone(),
+                why: "could not be read again".into(),
+            })?;
+            self.vmlinux = Some(Binary::from_shared(&self.path, data)?);
+        }
+        self.vmlinux.as_ref().ok_or_else(|| Error::NotElf {
+            path: self.path.clone(),
+            why: "unreadable".into(),
+        })
+    }
+
+    /// The parsed kernel image (parsing it if the cache kept it from being parsed so far).
+    pub fn vmlinux(&mut self) -> Option<&Binary> {
+        self.parse().ok()
+    }
+
+    /// The source directory the image was built in (see [`trace::basepath`]).
+    pub fn basepath(&mut self) -> Option<String> {
+        const KEY: &str = "\u{1}basepath";
+        if let Some(c) = &self.cache {
+            if let Some(v) = c.get_text(KEY) {
+                return (!v.is_empty()).then(|| v.to_string());
+            }
+        }
+        let base = self.parse().ok().and_then(trace::basepath);
+        if let Some(c) = &mut self.cache {
+            c.put_text(KEY, base.as_deref().unwrap_or(""));
+        }
+        base
+    }
+
+    /// `function+offset/len` in the image (`module` `None`) or in a module, with the source
+    /// lines at its address looked up `how`.
+    pub fn lookup(
+        &mut self,
+        module: Option<&str>,
+        function: &str,
+        offset: u64,
+        len: Option<u64>,
+        how: Lookup,
+    ) -> Option<Located> {
+        let key = cache::key(function, offset, len, how);
+        if module.is_none() {
+            if let Some(hit) = self.cache.as_ref().and_then(|c| c.get(&key)) {
+                return hit;
+            }
+        }
+        let bin = self.binary(module)?;
+        let found = bin.resolve(function, offset, len).map(|resolved| Located {
+            lines: bin.locate(resolved.address, how),
+            resolved,
+        });
+        if module.is_none() {
+            if let Some(c) = &mut self.cache {
+                c.put(&key, found.as_ref());
+            }
+        }
+        found
+    }
+
+    /// Writes the answers learnt to the cache (a failure only costs the next run its speed).
+    pub fn save(&mut self) {
+        if let Some(c) = &mut self.cache {
+            c.save();
         }
     }
 
     /// The binary a frame's code is in: the kernel image, or the module named.
     pub fn binary(&mut self, module: Option<&str>) -> Option<&Binary> {
         let Some(m) = module else {
-            return Some(&self.vmlinux);
+            return self.parse().ok();
         };
         let dir = self.modules_dir.as_ref()?;
         if !self.modules.contains_key(m) {
@@ -532,6 +647,25 @@ impl Symbols {
         }
         self.modules.get(m).and_then(Option::as_ref)
     }
+}
+
+/// The file's bytes, mapped when the system allows it.
+fn map_file(path: &Path) -> Result<Bytes, Error> {
+    let name = path.display().to_string();
+    let io = |e| Error::Io {
+        path: name.clone(),
+        source: e,
+    };
+    let f = std::fs::File::open(path).map_err(io)?;
+    // SAFETY: the mapping is read-only and the file is not expected to change while it is
+    // read (a debug image installed by the package manager); a file truncated under us
+    // would fault, as it would for binutils and LLVM tools, which map it too.
+    #[allow(unsafe_code)]
+    let mapped = unsafe { memmap2::Mmap::map(&f) };
+    Ok(match mapped {
+        Ok(m) => Bytes(Arc::new(Backing::Mapped(m))),
+        Err(_) => Bytes::owned(std::fs::read(path).map_err(io)?),
+    })
 }
 
 /// The file of module `name` below `dir` (`-` and `_` alike).
@@ -596,4 +730,5 @@ fn read_module(p: &Path) -> Result<Binary, Error> {
     Binary::from_bytes(&name, out)
 }
 
+pub mod cache;
 pub mod trace;

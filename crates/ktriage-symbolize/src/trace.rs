@@ -65,37 +65,43 @@ pub fn basepath(bin: &Binary) -> Option<String> {
     file.strip_suffix("/init/main.c").map(str::to_string)
 }
 
-/// Where a frame's binary comes from: the kernel image alone, or [`Symbols`] with modules.
-pub trait Binaries {
-    /// The kernel image (`None`) or the module named.
-    fn binary(&mut self, module: Option<&str>) -> Option<&Binary>;
-}
-
-impl Binaries for &Binary {
-    fn binary(&mut self, module: Option<&str>) -> Option<&Binary> {
-        module.is_none().then_some(*self)
-    }
-}
-
-impl Binaries for Symbols {
-    fn binary(&mut self, module: Option<&str>) -> Option<&Binary> {
-        Symbols::binary(self, module)
-    }
-}
-
 /// One log line, symbolized against the kernel image alone (see [`symbolize_line_with`]).
 pub fn symbolize_line(bin: &Binary, line: &str, basepath: Option<&str>) -> Option<String> {
-    let mut only = bin;
-    symbolize_line_with(&mut only, line, basepath)
+    symbolize(
+        &mut |m, name, off, len, how| {
+            if m.is_some() {
+                return None;
+            }
+            let resolved = bin.resolve(name, off, len)?;
+            Some(crate::Located {
+                lines: bin.locate(resolved.address, how),
+                resolved,
+            })
+        },
+        line,
+        basepath,
+    )
 }
 
-/// One log line, symbolized with the binaries its frame needs (`None`: the line has no
-/// address to decode and stays as is).
+/// One log line, symbolized with the kernel image and the modules it names (`None`: the line
+/// has no address to decode and stays as is).
 pub fn symbolize_line_with(
-    bins: &mut dyn Binaries,
+    syms: &mut Symbols,
     line: &str,
     basepath: Option<&str>,
 ) -> Option<String> {
+    symbolize(
+        &mut |m, name, off, len, how| syms.lookup(m, name, off, len, how),
+        line,
+        basepath,
+    )
+}
+
+/// A frame's lookup: (module, function, offset, length, how).
+type LookupFn<'a> =
+    dyn FnMut(Option<&str>, &str, u64, Option<u64>, Lookup) -> Option<crate::Located> + 'a;
+
+fn symbolize(lookup: &mut LookupFn<'_>, line: &str, basepath: Option<&str>) -> Option<String> {
     let line = line.strip_suffix('\r').unwrap_or(line);
     let has_address = line.split_whitespace().any(is_address_word)
         || line.split_whitespace().any(|w| split_symbol(w).is_some());
@@ -148,25 +154,20 @@ pub fn symbolize_line_with(
     } else {
         basepath
     };
-    let rewritten = match (bins.binary(module_name.as_deref()), split_symbol(&symbol)) {
-        // No binary for it (a module without --modules), or no frame: left as printed.
-        (None, _) | (_, None) => symbol.clone(),
-        (Some(bin), Some((segment, name, off, len))) => {
+    let rewritten = match split_symbol(&symbol) {
+        None => symbol.clone(),
+        Some((segment, name, off, len)) => {
             let how = if off == 0 || is_trapping_pc(line) {
                 Lookup::Exact
             } else {
                 Lookup::Return
             };
-            match bin.resolve(name, off, Some(len)) {
-                Some(r) => {
-                    let lines = bin.locate(r.address, how);
-                    if lines.iter().all(|l| l.file.is_none()) {
-                        symbol.clone()
-                    } else {
-                        format!("{segment}{name} ({})", code_text(&lines, base))
-                    }
+            match lookup(module_name.as_deref(), name, off, Some(len), how) {
+                // Not located (no binary for it, another build, no line): left as printed.
+                Some(l) if l.resolved.size_matches && l.lines.iter().any(|s| s.file.is_some()) => {
+                    format!("{segment}{name} ({})", code_text(&l.lines, base))
                 }
-                None => symbol.clone(),
+                _ => symbol.clone(),
             }
         }
     };
@@ -182,12 +183,18 @@ pub fn symbolize_line_with(
     Some(out)
 }
 
-/// Whether the line's frame names a function of this binary whose printed length is not its
-/// size there (the log came from another build).
-pub fn size_mismatch(bin: &Binary, line: &str) -> bool {
-    line.split_whitespace()
-        .rev()
-        .find_map(split_symbol)
-        .and_then(|(_, name, off, len)| bin.resolve(name, off, Some(len)))
-        .is_some_and(|r| !r.size_matches)
+/// Whether the line's frame names a function of the kernel image whose printed length is not
+/// its length there (the log came from another build).
+pub fn size_mismatch(syms: &mut Symbols, line: &str) -> bool {
+    let module = line
+        .split_whitespace()
+        .last()
+        .is_some_and(|w| w.ends_with(']') && w.starts_with('['));
+    !module
+        && line
+            .split_whitespace()
+            .rev()
+            .find_map(split_symbol)
+            .and_then(|(_, name, off, len)| syms.lookup(None, name, off, Some(len), Lookup::Return))
+            .is_some_and(|l| !l.resolved.size_matches)
 }

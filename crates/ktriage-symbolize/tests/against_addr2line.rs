@@ -343,3 +343,39 @@ fn module_frames_are_located_in_their_module() {
         assert_eq!(out, format!("[    1.000000] total ({want}) [prog]"));
     }
 }
+
+/// Answers are cached per build id: a second run on the same trace gives the same lines
+/// without parsing the image; a damaged cache file only costs speed.
+#[test]
+fn a_second_run_is_answered_from_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(exe) = compile(dir.path(), "vmlinux", &["-g", "-O2", "-Wl,--build-id"]) else {
+        return;
+    };
+    let cache = dir.path().join("cache");
+    let lines: Vec<String> = functions(&exe)
+        .into_iter()
+        .map(|(n, _, size)| format!("[    1.000000]  {n}+0x3/{size:#x}"))
+        .collect();
+    let run = || {
+        let mut syms = ktriage_symbolize::Symbols::open(&exe, None, Some(&cache)).unwrap();
+        let out: Vec<Option<String>> = lines
+            .iter()
+            .map(|l| trace::symbolize_line_with(&mut syms, l, None))
+            .collect();
+        syms.save();
+        (out, syms.parsed())
+    };
+    let (first, parsed_first) = run();
+    assert!(parsed_first);
+    assert!(first.iter().flatten().any(|l| l.contains("prog.c:")));
+    let (second, parsed_second) = run();
+    assert_eq!(first, second);
+    assert!(!parsed_second, "the cache answered every lookup");
+    // A damaged cache file: ignored line by line, answers recomputed.
+    for e in std::fs::read_dir(&cache).unwrap().flatten() {
+        std::fs::write(e.path(), "garbage\nmore\tgarbage\n").unwrap();
+    }
+    let (third, _) = run();
+    assert_eq!(first, third);
+}

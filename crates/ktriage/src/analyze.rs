@@ -40,11 +40,9 @@ impl Options {
     /// read is a warning naming it (the analysis goes on without symbols).
     fn symbolize(&self, a: &mut Analysis) {
         let Some(path) = &self.vmlinux else { return };
-        match ktriage_symbolize::Binary::open(path) {
-            Ok(bin) => {
-                let mut syms = ktriage_symbolize::Symbols::new(bin, self.modules.clone());
-                crate::symbols::annotate(a, &mut syms);
-            }
+        let cache = ktriage_symbolize::cache::default_dir();
+        match ktriage_symbolize::Symbols::open(path, self.modules.clone(), cache.as_deref()) {
+            Ok(mut syms) => crate::symbols::annotate(a, &mut syms),
             Err(e) => a.warnings.push(ktriage_model::InputWarning {
                 source: ktriage_model::Location {
                     path: path.display().to_string(),

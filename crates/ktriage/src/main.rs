@@ -255,15 +255,19 @@ fn parse_tz(s: &str) -> Result<i32, String> {
 /// `ktriage symbolize`: the log, line by line, with its frames decoded.
 fn run_symbolize(args: SymbolizeArgs) -> ExitCode {
     use std::io::BufRead;
-    let bin = match ktriage_symbolize::Binary::open(&args.vmlinux) {
-        Ok(b) => b,
+    let cache = ktriage_symbolize::cache::default_dir();
+    let mut syms = match ktriage_symbolize::Symbols::open(
+        &args.vmlinux,
+        args.modules.clone(),
+        cache.as_deref(),
+    ) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("ktriage: {e}");
             return ExitCode::from(2);
         }
     };
-    let base = ktriage_symbolize::trace::basepath(&bin);
-    let mut syms = ktriage_symbolize::Symbols::new(bin, args.modules.clone());
+    let base = syms.basepath();
     let (name, input): (String, Box<dyn BufRead>) = match &args.log {
         None => ("-".into(), Box::new(std::io::stdin().lock())),
         Some(p) if p.as_os_str() == "-" => ("-".into(), Box::new(std::io::stdin().lock())),
@@ -295,10 +299,8 @@ fn run_symbolize(args: SymbolizeArgs) -> ExitCode {
             base.as_deref(),
         ) {
             Some(s) => {
-                mismatched += usize::from(ktriage_symbolize::trace::size_mismatch(
-                    &syms.vmlinux,
-                    &text,
-                ));
+                mismatched +=
+                    usize::from(ktriage_symbolize::trace::size_mismatch(&mut syms, &text));
                 writeln!(out, "{s}")
             }
             None => writeln!(out, "{text}"),
@@ -309,6 +311,7 @@ fn run_symbolize(args: SymbolizeArgs) -> ExitCode {
         }
     }
     let _ = out.flush();
+    syms.save();
     for p in &syms.problems {
         eprintln!("ktriage: warning: {p}");
     }
@@ -316,7 +319,7 @@ fn run_symbolize(args: SymbolizeArgs) -> ExitCode {
         eprintln!(
             "ktriage: warning: {mismatched} frame(s) name a function whose length differs in {}: \
              the log may come from another build",
-            syms.vmlinux.path()
+            syms.path()
         );
     }
     ExitCode::SUCCESS

@@ -2,42 +2,38 @@
 //! source through the vmlinux's symbols and DWARF ([`ktriage_symbolize`]).
 
 use ktriage_model::{Analysis, InlinedCall, InputWarning, Location, SourceLocation};
-use ktriage_symbolize::{trace, Lookup, SourceLine, Symbols};
+use ktriage_symbolize::{Lookup, SourceLine, Symbols};
 
 /// Adds `source` to the `ip`, `lr` and frames of every report, from the kernel image or the
 /// frame's module; a function whose printed length is not its length in the binary is not
 /// located, and the document gets one warning saying how many were skipped so (and one per
 /// module that could not be found or read).
 pub fn annotate(a: &mut Analysis, syms: &mut Symbols) {
-    let base = trace::basepath(&syms.vmlinux);
-    let vmlinux_path = syms.vmlinux.path().to_string();
+    let base = syms.basepath();
+    let vmlinux_path = syms.path().to_string();
     let mut mismatched = 0usize;
     let mut locate = |function: &str,
                       offset: &Option<String>,
                       size: &Option<String>,
                       module: Option<&str>,
                       how| {
-        let bin = syms.binary(module)?;
         let hex = |s: &Option<String>| {
             s.as_deref()
                 .and_then(|h| u64::from_str_radix(h.trim_start_matches("0x"), 16).ok())
         };
-        let r = bin.resolve(function, hex(offset)?, hex(size))?;
-        if !r.size_matches {
+        let offset = hex(offset)?;
+        let how = if offset == 0 { Lookup::Exact } else { how };
+        let found = syms.lookup(module, function, offset, hex(size), how)?;
+        if !found.resolved.size_matches {
             mismatched += 1;
             return None;
         }
-        let how = if hex(offset) == Some(0) {
-            Lookup::Exact
-        } else {
-            how
-        };
         let base = if module.is_none() {
             base.as_deref()
         } else {
             None
         };
-        source_of(&bin.locate(r.address, how), base)
+        source_of(&found.lines, base)
     };
     for r in &mut a.reports {
         for loc in [r.ip.as_mut(), r.lr.as_mut()].into_iter().flatten() {
@@ -59,6 +55,7 @@ pub fn annotate(a: &mut Analysis, syms: &mut Symbols) {
             );
         }
     }
+    syms.save();
     for p in std::mem::take(&mut syms.problems) {
         a.warnings.push(InputWarning {
             source: Location {

@@ -41,7 +41,13 @@ fn tmp(name: &str) -> PathBuf {
 
 fn ktriage() -> Command {
     let mut c = Command::cargo_bin("ktriage").unwrap();
-    c.env("NO_COLOR", "1").env_remove("COLUMNS");
+    c.env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        // `--vmlinux` answers are cached: in a directory of the tests', not the user's.
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join(format!("ktriage-cli-cache-{}", std::process::id())),
+        );
     c
 }
 
