@@ -6,9 +6,11 @@
 # 1. `ktriage symbolize` on the log; every frame not in a module is compared with binutils
 #    `addr2line -fi` at the same address (a return address one byte back; the build directory
 #    and discriminators aside); prints the frames that differ and the counts.
-# 2. Whole-process times and peak RSS: ktriage symbolize, `addr2line -afi` on the same addresses
+# 2. Whole-process times and peak RSS: ktriage symbolize (first run, then answered from its
+#    cache), `addr2line -afi` on the same addresses
 #    in one process, llvm-addr2line and scripts/decode_stacktrace.sh when installed
-#    ($DECODE_STACKTRACE names the script).
+#    ($DECODE_STACKTRACE names the script). For another architecture's image set ADDR2LINE
+#    and NM (e.g. aarch64-linux-gnu-addr2line, aarch64-linux-gnu-nm).
 set -euo pipefail
 vmlinux=${1:?usage: bench/symbolize.sh VMLINUX LOG}
 log=${2:?usage: bench/symbolize.sh VMLINUX LOG}
@@ -17,11 +19,12 @@ cargo build --release -p ktriage > /dev/null
 bin=$PWD/target/release/ktriage
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-nm "$vmlinux" > "$tmp/nm"
+"${NM:-nm}" "$vmlinux" > "$tmp/nm"
+export XDG_CACHE_HOME=$tmp/cache-check
 "$bin" symbolize --vmlinux "$vmlinux" "$log" > "$tmp/ours" 2> "$tmp/ours.err" || true
 cat "$tmp/ours.err" >&2
 python3 - "$vmlinux" "$log" "$tmp" <<'EOF'
-import bisect, collections, re, subprocess, sys
+import bisect, collections, os, re, subprocess, sys
 vmlinux, log, tmp = sys.argv[1:4]
 names, starts = collections.defaultdict(list), set()
 for l in open(f"{tmp}/nm"):
@@ -50,7 +53,7 @@ for i, l in enumerate(lines):
     exact = off == 0 or any(k in l for k in ("RIP:", "pc :", "PC is at", "EIP:", "NIP:"))
     probe = cands[0] + off - (0 if exact else 1)
     probes.append("%x" % probe)
-    out = subprocess.run(["addr2line", "-fi", "-e", vmlinux, "%x" % probe], capture_output=True, text=True).stdout
+    out = subprocess.run([os.environ.get("ADDR2LINE", "addr2line"), "-fi", "-e", vmlinux, "%x" % probe], capture_output=True, text=True).stdout
     theirs = [build.sub("", re.sub(r" \(discriminator \d+\)", "", x)) for x in out.splitlines()[1::2]]
     g = re.search(r"\((.*)\) ?$", ours[i]) if i < len(ours) else None
     mine = [build.sub("", x) for x in g.group(1).split(" ")] if g else []
@@ -71,8 +74,10 @@ run() {
 }
 echo "whole process, $(wc -l < "$tmp/probes") frames (page cache warm):"
 cat "$vmlinux" > /dev/null
-run "ktriage symbolize" "$bin" symbolize --vmlinux "$vmlinux" "$log"
-run "addr2line -afi (one process)" addr2line -afi -e "$vmlinux" $(cat "$tmp/probes")
+export XDG_CACHE_HOME=$tmp/cache-timed
+run "ktriage symbolize (first run)" "$bin" symbolize --vmlinux "$vmlinux" "$log"
+run "ktriage symbolize (cached)" "$bin" symbolize --vmlinux "$vmlinux" "$log"
+run "addr2line -afi (one process)" "${ADDR2LINE:-addr2line}" -afi -e "$vmlinux" $(cat "$tmp/probes")
 command -v llvm-addr2line > /dev/null &&
   run "llvm-addr2line -afi (one process)" llvm-addr2line -afi -e "$vmlinux" $(cat "$tmp/probes")
 if [ -n "${DECODE_STACKTRACE:-}" ] && [ -x "$DECODE_STACKTRACE" ]; then

@@ -150,6 +150,7 @@ pub struct Binary {
     by_name: HashMap<String, Vec<Symbol>>,
     ctx: addr2line::Context<Reader>,
     build_id: Option<Vec<u8>>,
+    release: Option<String>,
 }
 
 impl Binary {
@@ -280,17 +281,28 @@ impl Binary {
             why: format!("DWARF: {e}"),
         })?;
         let build_id = file.build_id().ok().flatten().map(<[u8]>::to_vec);
+        let release = file
+            .section_by_name(".rodata")
+            .and_then(|s| s.data().ok())
+            .and_then(banner_release);
         Ok(Binary {
             path: name.to_string(),
             by_name,
             ctx,
             build_id,
+            release,
         })
     }
 
     /// The file this was read from.
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// The kernel release of the image's `Linux version` banner (`6.1.0-57-amd64`), when
+    /// it has one.
+    pub fn release(&self) -> Option<&str> {
+        self.release.as_deref()
     }
 
     /// The GNU build id, when the binary has one.
@@ -467,6 +479,15 @@ fn inflate(data: &[u8], section: &object::Section<'_, '_>) -> Vec<u8> {
     out
 }
 
+/// The release in a `Linux version RELEASE (` banner found in `data`.
+fn banner_release(data: &[u8]) -> Option<String> {
+    let at = memchr::memmem::find(data, b"Linux version ")? + 14;
+    let rest = data.get(at..at + 128.min(data.len() - at))?;
+    let end = rest.iter().position(|&c| c == b' ' || c == 0)?;
+    let r = std::str::from_utf8(&rest[..end]).ok()?;
+    (!r.is_empty()).then(|| r.to_string())
+}
+
 /// A `func+off/len` located: the address it resolved to and the source lines there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located {
@@ -567,6 +588,24 @@ impl Symbols {
     /// The parsed kernel image (parsing it if the cache kept it from being parsed so far).
     pub fn vmlinux(&mut self) -> Option<&Binary> {
         self.parse().ok()
+    }
+
+    /// The kernel release the image prints in its banner (cached like the answers).
+    pub fn release(&mut self) -> Option<String> {
+        const KEY: &str = "\u{1}release";
+        if let Some(c) = &self.cache {
+            if let Some(v) = c.get_text(KEY) {
+                return (!v.is_empty()).then(|| v.to_string());
+            }
+        }
+        let r = self
+            .parse()
+            .ok()
+            .and_then(|b| b.release().map(str::to_string));
+        if let Some(c) = &mut self.cache {
+            c.put_text(KEY, r.as_deref().unwrap_or(""));
+        }
+        r
     }
 
     /// The source directory the image was built in (see [`trace::basepath`]).

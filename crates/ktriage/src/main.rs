@@ -268,6 +268,8 @@ fn run_symbolize(args: SymbolizeArgs) -> ExitCode {
         }
     };
     let base = syms.basepath();
+    let release = syms.release();
+    let mut other_kernel: Option<String> = None;
     let (name, input): (String, Box<dyn BufRead>) = match &args.log {
         None => ("-".into(), Box::new(std::io::stdin().lock())),
         Some(p) if p.as_os_str() == "-" => ("-".into(), Box::new(std::io::stdin().lock())),
@@ -293,6 +295,16 @@ fn run_symbolize(args: SymbolizeArgs) -> ExitCode {
             }
         };
         let text = String::from_utf8_lossy(&line);
+        // The kernel that printed the log, from its banner or a CPU line.
+        let printed = ["Linux version ", " Not tainted "].iter().find_map(|m| {
+            let at = text.find(m)? + m.len();
+            text[at..].split_whitespace().next()
+        });
+        if let (Some(p), Some(r)) = (printed, release.as_deref()) {
+            if p != r && other_kernel.is_none() {
+                other_kernel = Some(p.to_string());
+            }
+        }
         let written = match ktriage_symbolize::trace::symbolize_line_with(
             &mut syms,
             &text,
@@ -314,6 +326,13 @@ fn run_symbolize(args: SymbolizeArgs) -> ExitCode {
     syms.save();
     for p in &syms.problems {
         eprintln!("ktriage: warning: {p}");
+    }
+    if let (Some(other), Some(r)) = (&other_kernel, &release) {
+        eprintln!(
+            "ktriage: warning: {} is {r}, but the log was printed by {other}: its lines may be \
+             another build's (pass that kernel's vmlinux)",
+            syms.path()
+        );
     }
     if mismatched > 0 {
         eprintln!(

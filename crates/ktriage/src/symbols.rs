@@ -10,7 +10,23 @@ use ktriage_symbolize::{Lookup, SourceLine, Symbols};
 /// module that could not be found or read).
 pub fn annotate(a: &mut Analysis, syms: &mut Symbols) {
     let base = syms.basepath();
+    let release = syms.release();
     let vmlinux_path = syms.path().to_string();
+    // Reports of another kernel than the image's are not located (their lines would be
+    // another build's).
+    let other: Vec<Option<String>> = a
+        .reports
+        .iter()
+        .map(|r| {
+            let kernel = r
+                .kernel
+                .clone()
+                .or_else(|| a.boots.get(r.boot).and_then(|b| b.kernel.clone()))?;
+            let release = release.as_deref()?;
+            let printed = kernel.split_whitespace().next().unwrap_or_default();
+            (printed != release).then(|| printed.to_string())
+        })
+        .collect();
     let mut mismatched = 0usize;
     let mut locate = |function: &str,
                       offset: &Option<String>,
@@ -35,7 +51,10 @@ pub fn annotate(a: &mut Analysis, syms: &mut Symbols) {
         };
         source_of(&found.lines, base)
     };
-    for r in &mut a.reports {
+    for (r, other) in a.reports.iter_mut().zip(&other) {
+        if other.is_some() {
+            continue;
+        }
         for loc in [r.ip.as_mut(), r.lr.as_mut()].into_iter().flatten() {
             loc.source = locate(
                 &loc.function,
@@ -56,6 +75,22 @@ pub fn annotate(a: &mut Analysis, syms: &mut Symbols) {
         }
     }
     syms.save();
+    let others: std::collections::BTreeSet<&String> = other.iter().flatten().collect();
+    if let (Some(release), false) = (&release, others.is_empty()) {
+        let n = other.iter().flatten().count();
+        a.warnings.push(InputWarning {
+            source: Location {
+                path: vmlinux_path.clone(),
+                line: 0,
+            },
+            message: format!(
+                "this vmlinux is {release}, but {n} report(s) come from {}: they are not \
+                 located (pass that kernel's vmlinux)",
+                others.into_iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            incomplete: false,
+        });
+    }
     for p in std::mem::take(&mut syms.problems) {
         a.warnings.push(InputWarning {
             source: Location {

@@ -774,3 +774,38 @@ fn vmlinux_gives_frames_their_source_lines() {
     assert_eq!(doc["reports"].as_array().unwrap().len(), 1);
     assert!(doc["reports"][0]["ip"].get("source").is_none());
 }
+
+/// The lab's Debian 6.1.0-57 vmlinux (`KTRIAGE_LAB_VMLINUX`, from `../shared/lab` with
+/// `LAB_DBG=1`) against real lab logs: the 6.1.0-57 SPINLOCKUP log gets source lines, the
+/// 6.1.0-56 ACCESS_NULL log is reported as another kernel's and left unlocated.
+#[test]
+fn a_vmlinux_of_another_kernel_is_reported_when_present() {
+    let Some(vmlinux) = std::env::var_os("KTRIAGE_LAB_VMLINUX") else {
+        eprintln!("KTRIAGE_LAB_VMLINUX not set: skipped");
+        return;
+    };
+    let lab = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lab"));
+    let (doc, stderr, _) = analyze_json(&[
+        "--vmlinux".as_ref(),
+        vmlinux.as_os_str(),
+        lab.join("SPINLOCKUP-amd64.log").as_os_str(),
+    ]);
+    assert!(!stderr.contains("not located"), "{stderr}");
+    let located = doc["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ip"].get("source").is_some())
+        .count();
+    assert!(located > 0);
+    let (doc, stderr, _) = analyze_json(&[
+        "--vmlinux".as_ref(),
+        vmlinux.as_os_str(),
+        lab.join("ACCESS_NULL-amd64.log").as_os_str(),
+    ]);
+    assert!(
+        stderr.contains("this vmlinux is 6.1.0-57-amd64") && stderr.contains("6.1.0-56-amd64"),
+        "{stderr}"
+    );
+    assert!(doc["reports"][0]["ip"].get("source").is_none());
+}
