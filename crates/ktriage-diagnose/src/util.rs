@@ -95,6 +95,10 @@ pub fn where_ip(r: &Report) -> Option<String> {
     if let Some(m) = &ip.module {
         s.push_str(&format!(" [{m}]"));
     }
+    // With `--vmlinux`: the source line of the trapping instruction.
+    if let Some(src) = &ip.source {
+        s.push_str(&format!(" ({}:{})", src.file, src.line));
+    }
     Some(s)
 }
 

@@ -44,10 +44,18 @@ pub fn annotate(a: &mut Analysis, syms: &mut Symbols) {
             mismatched += 1;
             return None;
         }
+        // A module built out of tree against a headers package names its files below it.
+        let module_base = found
+            .lines
+            .first()
+            .and_then(|l| l.file.as_deref())
+            .and_then(|f| f.strip_prefix("/usr/src/"))
+            .and_then(|rest| rest.split_once('/'))
+            .map(|(dir, _)| format!("/usr/src/{dir}"));
         let base = if module.is_none() {
             base.as_deref()
         } else {
-            None
+            module_base.as_deref()
         };
         source_of(&found.lines, base)
     };

@@ -131,6 +131,9 @@ fn detail_lines(r: &Report) -> Vec<String> {
         if let Some(m) = &ip.module {
             let _ = write!(s, " [{m}]");
         }
+        if let Some(src) = &ip.source {
+            let _ = write!(s, " ({}:{})", src.file, src.line);
+        }
         chain.push(s);
     }
     for f in r.frames.iter().filter(|f| f.reliable).take(6) {
