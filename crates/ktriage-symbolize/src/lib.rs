@@ -707,6 +707,48 @@ fn map_file(path: &Path) -> Result<Bytes, Error> {
     })
 }
 
+/// A kernel release's debug images as a distribution installs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Debuginfo {
+    /// The vmlinux with debug info.
+    pub vmlinux: std::path::PathBuf,
+    /// The directory of its modules' debug files, when there is one.
+    pub modules: Option<std::path::PathBuf>,
+}
+
+/// Where the debug images of kernel `release` are below `root` (`/` for this machine).
+/// Debian and Ubuntu: `usr/lib/debug/boot/vmlinux-REL` and `usr/lib/debug/lib/modules/REL`;
+/// Fedora and RHEL: `usr/lib/debug/lib/modules/REL/vmlinux` and the same directory (`*.ko.debug`);
+/// a kernel built by hand: `lib/modules/REL/build/vmlinux`, `boot/vmlinux-REL` and
+/// `lib/modules/REL`. When none is there, the paths it looked at, for the message.
+pub fn find_debuginfo(root: &Path, release: &str) -> Result<Debuginfo, Vec<std::path::PathBuf>> {
+    let debug_modules = root.join("usr/lib/debug/lib/modules").join(release);
+    let modules = root.join("lib/modules").join(release);
+    let candidates = [
+        (
+            root.join("usr/lib/debug/boot")
+                .join(format!("vmlinux-{release}")),
+            &debug_modules,
+        ),
+        (debug_modules.join("vmlinux"), &debug_modules),
+        (modules.join("build/vmlinux"), &modules),
+        (
+            root.join("boot").join(format!("vmlinux-{release}")),
+            &modules,
+        ),
+    ];
+    match candidates.iter().find(|(p, _)| p.is_file()) {
+        Some((vmlinux, m)) => Ok(Debuginfo {
+            vmlinux: vmlinux.clone(),
+            modules: [*m, &debug_modules, &modules]
+                .into_iter()
+                .find(|d| d.is_dir())
+                .cloned(),
+        }),
+        None => Err(candidates.into_iter().map(|(p, _)| p).collect()),
+    }
+}
+
 /// The file of module `name` below `dir` (`-` and `_` alike).
 fn find_module(dir: &Path, name: &str) -> Option<std::path::PathBuf> {
     let want = name.replace('-', "_");

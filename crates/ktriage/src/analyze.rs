@@ -22,6 +22,9 @@ pub struct Options {
     pub vmlinux: Option<std::path::PathBuf>,
     /// Where the modules with debug info are (`--modules`).
     pub modules: Option<std::path::PathBuf>,
+    /// A root to find each release's debug images below (`--debuginfo-root`), when no
+    /// `vmlinux` is given.
+    pub debuginfo_root: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -39,18 +42,69 @@ impl Options {
     /// Locates the reports' frames in the vmlinux, if one was given; a vmlinux that cannot be
     /// read is a warning naming it (the analysis goes on without symbols).
     fn symbolize(&self, a: &mut Analysis) {
-        let Some(path) = &self.vmlinux else { return };
         let cache = ktriage_symbolize::cache::default_dir();
-        match ktriage_symbolize::Symbols::open(path, self.modules.clone(), cache.as_deref()) {
-            Ok(mut syms) => crate::symbols::annotate(a, &mut syms),
-            Err(e) => a.warnings.push(ktriage_model::InputWarning {
+        let open = |a: &mut Analysis, path: &std::path::Path, modules, only: Option<&str>| {
+            match ktriage_symbolize::Symbols::open(path, modules, cache.as_deref()) {
+                Ok(mut syms) => crate::symbols::annotate(a, &mut syms, only),
+                Err(e) => a.warnings.push(ktriage_model::InputWarning {
+                    source: ktriage_model::Location {
+                        path: path.display().to_string(),
+                        line: 0,
+                    },
+                    message: format!("{e}; analysed without source lines"),
+                    incomplete: true,
+                }),
+            }
+        };
+        if let Some(path) = &self.vmlinux {
+            open(a, path, self.modules.clone(), None);
+            return;
+        }
+        let Some(root) = &self.debuginfo_root else {
+            return;
+        };
+        // Each kernel release the reports print, with its own debug images.
+        let printed = crate::symbols::releases(a);
+        let unnamed = printed.iter().filter(|r| r.is_none()).count();
+        if unnamed > 0 {
+            a.warnings.push(ktriage_model::InputWarning {
                 source: ktriage_model::Location {
-                    path: path.display().to_string(),
+                    path: root.display().to_string(),
                     line: 0,
                 },
-                message: format!("{e}; analysed without source lines"),
-                incomplete: true,
-            }),
+                message: format!(
+                    "{unnamed} report(s) print no kernel release: they are not located (pass \
+                     their kernel's --vmlinux)"
+                ),
+                incomplete: false,
+            });
+        }
+        let releases: std::collections::BTreeSet<String> = printed.into_iter().flatten().collect();
+        for release in releases {
+            match ktriage_symbolize::find_debuginfo(root, &release) {
+                Ok(found) => open(
+                    a,
+                    &found.vmlinux,
+                    self.modules.clone().or(found.modules),
+                    Some(&release),
+                ),
+                Err(looked) => a.warnings.push(ktriage_model::InputWarning {
+                    source: ktriage_model::Location {
+                        path: root.display().to_string(),
+                        line: 0,
+                    },
+                    message: format!(
+                        "no debug vmlinux of {release} below it (looked at {}); its reports \
+                         are not located",
+                        looked
+                            .iter()
+                            .map(|p| p.display().to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    incomplete: false,
+                }),
+            }
         }
     }
 

@@ -163,8 +163,13 @@ struct AnalyzeArgs {
     vmlinux: Option<std::path::PathBuf>,
     /// With --vmlinux: where the modules with debug info are (NAME.ko, .ko.xz, .ko.zst,
     /// .ko.gz, .ko.debug below it), for the frames of modules.
-    #[arg(long, value_name = "DIR", requires = "vmlinux")]
+    #[arg(long, value_name = "DIR")]
     modules: Option<std::path::PathBuf>,
+    /// Without --vmlinux: find each kernel release's debug vmlinux and modules below DIR (`/`
+    /// for this machine), where Debian/Ubuntu (usr/lib/debug/boot/vmlinux-REL) and
+    /// Fedora/RHEL (usr/lib/debug/lib/modules/REL/vmlinux) install them.
+    #[arg(long, value_name = "DIR", conflicts_with = "vmlinux")]
+    debuginfo_root: Option<std::path::PathBuf>,
     /// Worker threads: files are read in parallel and a large file is scanned on several
     /// cores; the output is the same for any N (default: all cores).
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
@@ -508,6 +513,7 @@ fn run_analyze(args: AnalyzeArgs) -> ExitCode {
         threads: args.threads,
         vmlinux: args.vmlinux.clone(),
         modules: args.modules.clone(),
+        debuginfo_root: args.debuginfo_root.clone(),
     };
     init_threads(args.threads);
     // A progress bar on a terminal when the input is large enough to take a while.

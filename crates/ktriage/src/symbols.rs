@@ -8,23 +8,23 @@ use ktriage_symbolize::{Lookup, SourceLine, Symbols};
 /// frame's module; a function whose printed length is not its length in the binary is not
 /// located, and the document gets one warning saying how many were skipped so (and one per
 /// module that could not be found or read).
-pub fn annotate(a: &mut Analysis, syms: &mut Symbols) {
+pub fn annotate(a: &mut Analysis, syms: &mut Symbols, only: Option<&str>) {
     let base = syms.basepath();
     let release = syms.release();
+    let printed = releases(a);
     let vmlinux_path = syms.path().to_string();
     // Reports of another kernel than the image's are not located (their lines would be
     // another build's).
-    let other: Vec<Option<String>> = a
-        .reports
+    let other: Vec<Option<String>> = printed
         .iter()
-        .map(|r| {
-            let kernel = r
-                .kernel
-                .clone()
-                .or_else(|| a.boots.get(r.boot).and_then(|b| b.kernel.clone()))?;
-            let release = release.as_deref()?;
-            let printed = kernel.split_whitespace().next().unwrap_or_default();
-            (printed != release).then(|| printed.to_string())
+        .map(|kernel| match (kernel.as_deref(), only) {
+            // Images found by release locate only the reports that print it.
+            (None, Some(_)) => Some(String::new()),
+            (None, None) => None,
+            (Some(kernel), _) => {
+                let image = only.or(release.as_deref())?;
+                (kernel != image).then(|| kernel.to_string())
+            }
         })
         .collect();
     let mut mismatched = 0usize;
@@ -84,7 +84,7 @@ pub fn annotate(a: &mut Analysis, syms: &mut Symbols) {
     }
     syms.save();
     let others: std::collections::BTreeSet<&String> = other.iter().flatten().collect();
-    if let (Some(release), false) = (&release, others.is_empty()) {
+    if let (Some(release), false, None) = (&release, others.is_empty(), only) {
         let n = other.iter().flatten().count();
         a.warnings.push(InputWarning {
             source: Location {
@@ -122,6 +122,20 @@ pub fn annotate(a: &mut Analysis, syms: &mut Symbols) {
             incomplete: false,
         });
     }
+}
+
+/// The kernel release each report was printed by (its CPU line, else its boot's banner).
+pub fn releases(a: &Analysis) -> Vec<Option<String>> {
+    a.reports
+        .iter()
+        .map(|r| {
+            let kernel = r
+                .kernel
+                .clone()
+                .or_else(|| a.boots.get(r.boot).and_then(|b| b.kernel.clone()))?;
+            kernel.split_whitespace().next().map(str::to_string)
+        })
+        .collect()
 }
 
 /// The document's shape of an `addr2line -i` chain (innermost first).

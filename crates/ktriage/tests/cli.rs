@@ -674,32 +674,29 @@ fn threads_do_not_change_the_output() {
     assert!(one == run("0"), "all cores");
 }
 
-/// `analyze --vmlinux`: a program compiled here with gcc -g stands in for vmlinux; a WARNING
+/// A program compiled here with gcc -g that stands in for a vmlinux, at `exe`, and a WARNING
 /// report in the shape the lab's amd64 kernels print it (tests/fixtures/lab/WARNING-amd64.log)
-/// names two of its functions, and the trapping RIP and the call trace frame get the source
-/// lines binutils `addr2line -i` gives (the frame one byte back, at the call). A file that is
-/// not an executable is a warning naming it, and the analysis goes on.
-#[test]
-fn vmlinux_gives_frames_their_source_lines() {
-    let dir = tmp("vmlinux");
+/// naming two of its functions, printed by kernel `release`: the log, and the addresses of
+/// `total+0x5` and `main+0x1b`. None when gcc is not there.
+fn warning_against_gcc_program(exe: &Path, release: &str) -> Option<(String, u64, u64)> {
     let src = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../ktriage-symbolize/tests/fixtures/prog.c"
     ));
-    let exe = dir.join("prog");
+    std::fs::create_dir_all(exe.parent().unwrap()).unwrap();
     let built = std::process::Command::new("gcc")
         .args(["-g", "-O2", "-o"])
-        .arg(&exe)
+        .arg(exe)
         .arg(src)
         .status()
         .is_ok_and(|s| s.success());
     if !built {
         eprintln!("gcc not found: skipped");
-        return;
+        return None;
     }
     let nm = std::process::Command::new("nm")
         .arg("-S")
-        .arg(&exe)
+        .arg(exe)
         .output()
         .unwrap();
     let nm = String::from_utf8_lossy(&nm.stdout).into_owned();
@@ -718,7 +715,7 @@ fn vmlinux_gives_frames_their_source_lines() {
         "[   10.100000] ------------[ cut here ]------------\n\
          [   10.100001] WARNING: CPU: 0 PID: 1 at prog.c:24 total+0x5/{total_len:#x}\n\
          [   10.100002] Modules linked in:\n\
-         [   10.100003] CPU: 0 PID: 1 Comm: prog Not tainted 6.1.0-57-amd64 #1  Debian 6.1.158-1\n\
+         [   10.100003] CPU: 0 PID: 1 Comm: prog Not tainted {release} #1  Debian 6.1.158-1\n\
          [   10.100004] RIP: 0010:total+0x5/{total_len:#x}\n\
          [   10.100005] Call Trace:\n\
          [   10.100006]  <TASK>\n\
@@ -726,26 +723,44 @@ fn vmlinux_gives_frames_their_source_lines() {
          [   10.100008]  </TASK>\n\
          [   10.100009] ---[ end trace 0000000000000000 ]---\n"
     );
+    Some((log, total + 5, main + 0x1b))
+}
+
+/// binutils `addr2line -e exe ADDR`: (file, line).
+fn addr2line(exe: &Path, addr: u64) -> (String, u64) {
+    let out = std::process::Command::new("addr2line")
+        .arg("-e")
+        .arg(exe)
+        .arg(format!("{addr:x}"))
+        .output()
+        .unwrap();
+    let l = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let l = l.split(" (discriminator").next().unwrap().to_string();
+    let (f, n) = l.rsplit_once(':').unwrap();
+    (f.to_string(), n.parse().unwrap())
+}
+
+/// `analyze --vmlinux`: the gcc program stands in for vmlinux; the trapping RIP and the call
+/// trace frame of the WARNING get the source lines binutils `addr2line -i` gives (the frame one
+/// byte back, at the call). A file that is not an executable is a warning naming it, and the
+/// analysis goes on.
+#[test]
+fn vmlinux_gives_frames_their_source_lines() {
+    let dir = tmp("vmlinux");
+    let exe = dir.join("prog");
+    let Some((log, ip_addr, main_addr)) = warning_against_gcc_program(&exe, "6.1.0-57-amd64")
+    else {
+        return;
+    };
     let log_path = dir.join("warn.log");
     std::fs::write(&log_path, log).unwrap();
-    let addr2line = |addr: u64| -> (String, u64) {
-        let out = std::process::Command::new("addr2line")
-            .arg("-e")
-            .arg(&exe)
-            .arg(format!("{addr:x}"))
-            .output()
-            .unwrap();
-        let l = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        let l = l.split(" (discriminator").next().unwrap().to_string();
-        let (f, n) = l.rsplit_once(':').unwrap();
-        (f.to_string(), n.parse().unwrap())
-    };
+    let addr2line = |addr| addr2line(&exe, addr);
     let (doc, stderr, code) =
         analyze_json(&["--vmlinux".as_ref(), exe.as_os_str(), log_path.as_os_str()]);
     assert_eq!(code, 0, "{stderr}");
     let r = &doc["reports"][0];
     let ip = &r["ip"]["source"];
-    let (f, n) = addr2line(total + 5);
+    let (f, n) = addr2line(ip_addr);
     assert_eq!(
         (ip["file"].as_str().unwrap(), ip["line"].as_u64().unwrap()),
         (f.as_str(), n)
@@ -756,7 +771,7 @@ fn vmlinux_gives_frames_their_source_lines() {
         .iter()
         .find(|f| f["function"] == "main")
         .expect("main frame");
-    let (f, n) = addr2line(main + 0x1b - 1);
+    let (f, n) = addr2line(main_addr - 1);
     let s = &frame["source"];
     assert_eq!(
         (s["file"].as_str().unwrap(), s["line"].as_u64().unwrap()),
@@ -773,6 +788,56 @@ fn vmlinux_gives_frames_their_source_lines() {
     assert!(stderr.contains("warn.log"), "{stderr}");
     assert_eq!(doc["reports"].as_array().unwrap().len(), 1);
     assert!(doc["reports"][0]["ip"].get("source").is_none());
+}
+
+/// `analyze --debuginfo-root`: the gcc program installed where Debian puts a debug vmlinux
+/// (`usr/lib/debug/boot/vmlinux-REL`) in one root and where Fedora does
+/// (`usr/lib/debug/lib/modules/REL/vmlinux`) in another is found by the release the report
+/// prints, and its RIP gets addr2line's line; a release with no image below the root is a
+/// note naming the paths looked at, its report left unlocated.
+#[test]
+fn debuginfo_root_finds_the_vmlinux_of_each_release() {
+    let dir = tmp("debuginfo-root");
+    let release = "6.1.0-57-amd64";
+    for layout in [
+        format!("usr/lib/debug/boot/vmlinux-{release}"),
+        format!("usr/lib/debug/lib/modules/{release}/vmlinux"),
+    ] {
+        let root = dir.join(layout.split('/').nth(4).unwrap());
+        let exe = root.join(&layout);
+        let Some((log, ip_addr, _)) = warning_against_gcc_program(&exe, release) else {
+            return;
+        };
+        let log_path = dir.join("warn.log");
+        std::fs::write(&log_path, &log).unwrap();
+        let (doc, stderr, code) = analyze_json(&[
+            "--debuginfo-root".as_ref(),
+            root.as_os_str(),
+            log_path.as_os_str(),
+        ]);
+        assert_eq!(code, 0, "{layout}: {stderr}");
+        let ip = &doc["reports"][0]["ip"]["source"];
+        let (f, n) = addr2line(&exe, ip_addr);
+        assert_eq!(
+            (ip["file"].as_str(), ip["line"].as_u64()),
+            (Some(f.as_str()), Some(n)),
+            "{layout}"
+        );
+        // Another release: not located, and said so with where it looked.
+        std::fs::write(&log_path, log.replace(release, "6.1.0-56-amd64")).unwrap();
+        let (doc, stderr, code) = analyze_json(&[
+            "--debuginfo-root".as_ref(),
+            root.as_os_str(),
+            log_path.as_os_str(),
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(
+            stderr.contains("no debug vmlinux of 6.1.0-56-amd64")
+                && stderr.contains("usr/lib/debug/boot/vmlinux-6.1.0-56-amd64"),
+            "{stderr}"
+        );
+        assert!(doc["reports"][0]["ip"].get("source").is_none());
+    }
 }
 
 /// The lab's Debian 6.1.0-57 vmlinux (`KTRIAGE_LAB_VMLINUX`, from `../shared/lab` with
