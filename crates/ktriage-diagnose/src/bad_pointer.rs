@@ -28,8 +28,22 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
         ) {
             continue;
         }
-        let (Some(class), Some(addr)) = (&r.decoded.fault_address, &r.fault_address) else {
-            continue;
+        // Without a printed fault address (a GPF of kernels before 5.3), the trapping
+        // instruction's pointer, when it is a known bad value, is the evidence.
+        let from_register = r
+            .code
+            .as_ref()
+            .and_then(|c| c.access.as_ref())
+            .filter(|_| r.fault_address.is_none())
+            .and_then(|acc| {
+                let class = acc.base_class.as_ref()?;
+                let reg = acc.base.as_ref()?.to_ascii_uppercase();
+                Some((class, format!("{reg} = {}", acc.base_value.as_ref()?)))
+            });
+        let (class, addr) = match (&r.decoded.fault_address, &r.fault_address, from_register) {
+            (Some(class), Some(addr), _) => (class, format!("touched address {addr}")),
+            (None, None, Some((class, reg))) => (class, format!("used the pointer {reg}")),
+            _ => continue,
         };
         if NULL_CLASSES.contains(&class.name) {
             continue;
@@ -39,12 +53,16 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             .offset
             .map_or(String::new(), |o| format!(", {o:#x} bytes past it"));
         let msg = format!(
-            "The crash{place} ({}, {}) touched address {addr} ({}{past}): {}.",
+            "The crash{place} ({}, {}) {addr} ({}{past}): {}.",
             r.id,
             util::at_report(r),
             class.name,
             class.meaning
         );
+        let msg = match util::access_sentence(r, true) {
+            Some(how) => format!("{msg} {how}"),
+            None => msg,
+        };
         let mut c = Claim::new(RULE, Severity::Critical, msg);
         c.finding.evidence.push(util::ev_report(r));
         c.finding.advice.push(advice(class).to_string());

@@ -68,6 +68,10 @@ pub fn run(cx: &Ctx, _prior: &[Claim]) -> Vec<Claim> {
             r.id,
             util::at_report(r)
         );
+        let msg = match util::access_sentence(r, false) {
+            Some(how) => format!("{msg} {how}"),
+            None => msg,
+        };
         let mut c = Claim::new(RULE, Severity::Critical, msg);
         c.finding.evidence.push(util::ev_report(r));
         c.finding.evidence.push(util::ev_report_line(r, |t| {

@@ -242,3 +242,118 @@ pub fn finding<'a>(a: &'a Analysis, rule: &str) -> Option<&'a Finding> {
 pub fn fired(a: &Analysis, rule: &str) -> bool {
     a.findings().any(|f| f.rule == rule)
 }
+
+/// The trapping instruction's memory access in words, when the decoded operand agrees with
+/// the fault address (or the log printed none): "The trapping instruction `mov
+/// 0x198(%rbx),%rax` reads 8 bytes at RBX+0x198; RBX = 0x0 is the NULL pointer." None when
+/// the `Code:` line was not decoded, the instruction has no memory operand, or its address
+/// contradicts the fault address (registers of another CPU). `brief`: the base value's class
+/// is named without its meaning (the finding has said it).
+pub fn access_sentence(r: &Report, brief: bool) -> Option<String> {
+    let code = r.code.as_ref()?;
+    let insn = code.instructions.iter().find(|i| i.trapping)?;
+    let acc = code.access.as_ref()?;
+    if acc.matches_fault == Some(false) {
+        return None;
+    }
+    let verb = match acc.kind {
+        AccessKind::Read => "reads",
+        AccessKind::Write => "writes",
+        AccessKind::ReadWrite => "reads and writes",
+    };
+    let upper = |s: &str| s.to_ascii_uppercase();
+    let mut terms: Vec<String> = acc.base.iter().map(|b| upper(b)).collect();
+    if let Some(i) = &acc.index {
+        terms.push(if acc.scale > 1 {
+            format!("{}*{}", upper(i), acc.scale)
+        } else {
+            upper(i)
+        });
+    }
+    let mut expr = terms.join("+");
+    let d = acc.displacement;
+    if d != 0 || expr.is_empty() {
+        let sign = match (d < 0, expr.is_empty()) {
+            (true, _) => "-",
+            (false, true) => "",
+            (false, false) => "+",
+        };
+        expr.push_str(&format!("{sign}{:#x}", d.unsigned_abs()));
+    }
+    let size = match acc.size {
+        0 => String::new(),
+        1 => "1 byte ".to_string(),
+        n => format!("{n} bytes "),
+    };
+    let mut s = format!(
+        "The trapping instruction `{}` {verb} {size}at {expr}",
+        insn.text
+    );
+    if let Some(a) = &acc.address {
+        if a != &expr {
+            s.push_str(&format!(" = {a}"));
+        }
+    }
+    if acc.matches_fault == Some(true) {
+        s.push_str(", the fault address");
+    }
+    s.push('.');
+    if let Some(p) = &acc.kasan_pointer {
+        s.push_str(&format!(
+            " It is KASAN's check of the shadow byte of pointer {p}: the pointer the code was about to use."
+        ));
+    } else if let (Some(b), Some(v)) = (&acc.base, &acc.base_value) {
+        let reg = upper(b);
+        match &acc.base_class {
+            Some(c) if c.name == "NULL page" && hex(v) == Some(0) => {
+                if d == 0 && acc.index.is_none() {
+                    s.push_str(&format!(" {reg} is the NULL pointer"));
+                } else {
+                    s.push_str(&format!(" {reg} = 0x0 is the NULL pointer"));
+                }
+                if d > 0 {
+                    s.push_str(&format!(
+                        ", and {d:#x} the offset of the member {verb_noun}",
+                        verb_noun = match acc.kind {
+                            AccessKind::Write => "written",
+                            _ => "read",
+                        }
+                    ));
+                }
+                s.push('.');
+            }
+            Some(c) if brief => s.push_str(&format!(" {reg} = {v} is {}.", c.name)),
+            Some(c) => s.push_str(&format!(" {reg} = {v} is {}: {}.", c.name, c.meaning)),
+            None => s.push_str(&format!(" {reg} = {v}.")),
+        }
+    }
+    // arm64 dumps cut short leave the base register out: the fault address, less the
+    // offset, is what it held (x86 is not inferred: a `%gs:` operand has no address either).
+    if let (None, None, Some(b), None, Some(f), Some(Arch::Arm64)) = (
+        &acc.address,
+        &acc.index,
+        &acc.base,
+        &acc.base_value,
+        r.fault_address.as_deref().and_then(hex),
+        r.arch,
+    ) {
+        if b != "pc" {
+            let v = f.wrapping_sub(d as u64);
+            s.push_str(&format!(
+                " {} is not in the register dump; the fault address less the offset puts it at {v:#x}{}.",
+                upper(b),
+                if v < 0x1000 { ", a NULL pointer" } else { "" }
+            ));
+        }
+    }
+    match acc.esr_agrees {
+        Some(true) => s.push_str(match acc.kind {
+            AccessKind::Write => " The ESR agrees: WnR=1, a write.",
+            AccessKind::Read => " The ESR agrees: WnR=0, a read.",
+            AccessKind::ReadWrite => " The ESR agrees.",
+        }),
+        Some(false) => s.push_str(" The ESR's syndrome does not match this instruction's access: the `Code:` bytes or registers may not be this fault's."),
+        None => {}
+    }
+    Some(s)
+}

@@ -395,6 +395,79 @@ pub struct Code {
     pub fault_index: Option<usize>,
     /// Width of one printed unit in bytes (1 for x86 bytes, 4 for arm64 words, 2 for Thumb).
     pub unit: u8,
+    /// The bytes decoded as instructions (x86-64 and i386), aligned so that one starts at the
+    /// trapping marker; empty when the architecture is not decoded or no decoding lands there.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub instructions: Vec<Instruction>,
+    /// The trapping instruction's memory operand, its address computed from the register dump.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access: Option<MemoryAccess>,
+}
+
+/// One instruction decoded from the `Code:` bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Instruction {
+    /// Bytes from the start of the trapping instruction (negative before it).
+    pub offset: i64,
+    /// Its bytes as hex, space-separated.
+    pub bytes: String,
+    /// AT&T syntax, as objdump prints it.
+    pub text: String,
+    /// The instruction at the trapping marker.
+    pub trapping: bool,
+}
+
+/// How an instruction uses its memory operand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessKind {
+    /// Reads memory.
+    Read,
+    /// Writes memory.
+    Write,
+    /// Reads and writes memory (`add %eax,(%rbx)`, `lock cmpxchg`).
+    ReadWrite,
+}
+
+/// The trapping instruction's memory operand: base + index * scale + displacement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct MemoryAccess {
+    /// Read, write or both.
+    pub kind: AccessKind,
+    /// Base register as the dump names it (`RBX`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// Index register as the dump names it, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+    /// Scale of the index (1, 2, 4, 8).
+    pub scale: u8,
+    /// Signed displacement.
+    pub displacement: i64,
+    /// Bytes accessed (0 when the instruction does not say, as with `xsave`).
+    pub size: u32,
+    /// The address the operand names (hex), when every register it uses is in the dump.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Whether the report's fault address is one of the bytes accessed from `address` (when
+    /// both are known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matches_fault: Option<bool>,
+    /// The pointer: the base register's value from the dump (hex), when it is printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_value: Option<String>,
+    /// What that value is, when it is a known one (NULL, list or slab poison, an error
+    /// pointer, non-canonical).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_class: Option<decoded::AddressClass>,
+    /// A KASAN shadow check (`cmpb $0x0,(%rdx,%rax)` with one register at the shadow offset):
+    /// the first byte of the 8 the shadow byte stands for, the pointer the code was about to use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kasan_pointer: Option<String>,
+    /// arm64: whether the data abort's ESR says the same (WnR against a read or a write;
+    /// with ISV=1 also the transferred register and the size), when it is a data abort's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub esr_agrees: Option<bool>,
 }
 
 /// A multi-line kernel report (oops, BUG, WARNING, lockup, stall, ...).

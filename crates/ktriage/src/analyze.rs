@@ -119,6 +119,7 @@ impl Options {
 /// and skipped.
 pub fn analyze_paths(paths: &[String], opts: Options) -> (Analysis, Vec<InputError>) {
     let (mut a, errors) = ktriage_parse::analyze::analyze_paths(paths, opts.parse());
+    ktriage_disasm::annotate(&mut a);
     opts.symbolize(&mut a);
     ktriage_diagnose::diagnose(&mut a, &opts.diagnose());
     (a, errors)
@@ -131,6 +132,7 @@ pub fn analyze_inputs(
     opts: Options,
 ) -> ktriage_parse::analyze::Outcome {
     let mut out = ktriage_parse::analyze::analyze_inputs(inputs, opts.parse());
+    ktriage_disasm::annotate(&mut out.analysis);
     opts.symbolize(&mut out.analysis);
     ktriage_diagnose::diagnose(&mut out.analysis, &opts.diagnose());
     out
@@ -139,6 +141,7 @@ pub fn analyze_inputs(
 /// Analyses an in-memory log (for tests and fuzzing).
 pub fn analyze_bytes(name: &str, data: &[u8], opts: Options) -> Analysis {
     let mut a = ktriage_parse::analyze::analyze_bytes(name, data, opts.parse());
+    ktriage_disasm::annotate(&mut a);
     opts.symbolize(&mut a);
     ktriage_diagnose::diagnose(&mut a, &opts.diagnose());
     a

@@ -8,7 +8,7 @@ impl ReportBuilder {
         let mut bytes = Vec::new();
         let mut fault = None;
         let mut unit = 1u8;
-        for (i, tok) in s.split_whitespace().enumerate() {
+        for tok in s.split_whitespace() {
             let (core, marked) =
                 if let Some(x) = tok.strip_prefix('<').and_then(|x| x.strip_suffix('>')) {
                     (x, true)
@@ -25,15 +25,19 @@ impl ReportBuilder {
             }
             unit = (core.len() / 2).clamp(1, 8) as u8;
             if marked {
-                fault = Some(i);
+                fault = Some(bytes.len());
             }
             bytes.push(core.to_ascii_lowercase());
         }
-        if !bytes.is_empty() {
+        // The first `Code:` goes with the first RIP, where the CPU was, as the registers do;
+        // a later one is user mode's after a system call's trace.
+        if !bytes.is_empty() && self.report.code.is_none() {
             self.report.code = Some(Code {
                 bytes: bytes.join(" "),
                 fault_index: fault,
                 unit,
+                instructions: Vec::new(),
+                access: None,
             });
         }
     }

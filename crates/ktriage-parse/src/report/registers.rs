@@ -27,8 +27,12 @@ impl ReportBuilder {
         let loc = LOC_RE
             .captures(s)
             .and_then(|c| parse_location(c.get(0)?.as_str()));
+        // Only a bracketed `[<addr>]` is the instruction's address: a bare hex word after
+        // the function is another register (`RIP: skb_pull+0xd5/0xf0 RSP: ffff8801d9fdf270`).
         let addr = s
-            .split(['<', '>', '[', ']', ':', ' '])
+            .split("[<")
+            .skip(1)
+            .filter_map(|w| w.split_once(">]").map(|(a, _)| a))
             .find(|w| w.len() >= 8 && w.bytes().all(|c| c.is_ascii_hexdigit()))
             .map(hex_norm);
         if let Some(mut loc) = loc {

@@ -122,6 +122,12 @@ fn detail_lines(r: &Report) -> Vec<String> {
     if !facts.is_empty() {
         out.push(facts.join("; "));
     }
+    if let Some(code) = &r.code {
+        if let Some(line) = trapping_line(code) {
+            out.push(line);
+            out.extend(code_view(code));
+        }
+    }
     let mut chain: Vec<String> = Vec::new();
     if let Some(ip) = &r.ip {
         let mut s = format!("at {}", ip.function);
@@ -146,6 +152,68 @@ fn detail_lines(r: &Report) -> Vec<String> {
         out.push(chain.join(" <- "));
     }
     out
+}
+
+/// A few decoded instructions around the trapping one, as `scripts/decodecode` shows them:
+/// offset from the trapping instruction, bytes, text, the trapping one marked `=>`.
+fn code_view(code: &ktriage_model::Code) -> Vec<String> {
+    let Some(at) = code.instructions.iter().position(|i| i.trapping) else {
+        return Vec::new();
+    };
+    let from = at.saturating_sub(4);
+    let to = (at + 3).min(code.instructions.len());
+    code.instructions[from..to]
+        .iter()
+        .map(|i| {
+            let mark = if i.trapping { "=>" } else { "  " };
+            format!("{mark} {:>+4}  {:<24} {}", i.offset, i.bytes, i.text)
+        })
+        .collect()
+}
+
+/// The trapping instruction and what its memory operand names: `trapping instruction
+/// mov 0x198(%rbx),%rax: reads rbx+0x198 = 0x198, the fault address`.
+fn trapping_line(code: &ktriage_model::Code) -> Option<String> {
+    let t = code.instructions.iter().find(|i| i.trapping)?;
+    let mut s = format!("trapping instruction {}", t.text);
+    if let Some(acc) = &code.access {
+        let verb = match acc.kind {
+            ktriage_model::AccessKind::Read => "reads",
+            ktriage_model::AccessKind::Write => "writes",
+            ktriage_model::AccessKind::ReadWrite => "reads and writes",
+        };
+        let mut terms: Vec<String> = Vec::new();
+        terms.extend(acc.base.clone());
+        if let Some(i) = &acc.index {
+            terms.push(if acc.scale > 1 {
+                format!("{i}*{}", acc.scale)
+            } else {
+                i.clone()
+            });
+        }
+        let mut expr = terms.join("+");
+        if acc.displacement != 0 || expr.is_empty() {
+            let d = acc.displacement;
+            let sign = if d < 0 {
+                "-"
+            } else if expr.is_empty() {
+                ""
+            } else {
+                "+"
+            };
+            let _ = write!(expr, "{sign}{:#x}", d.unsigned_abs());
+        }
+        let _ = write!(s, ": {verb} {expr}");
+        if let Some(a) = &acc.address {
+            if a != &expr {
+                let _ = write!(s, " = {a}");
+            }
+            if acc.matches_fault == Some(true) {
+                s.push_str(", the fault address");
+            }
+        }
+    }
+    Some(s)
 }
 
 /// Writes the human summary: incidents first, then each boot's reports and events in log order.
