@@ -322,6 +322,9 @@ pub fn access_sentence(r: &Report, brief: bool) -> Option<String> {
                 }
                 s.push('.');
             }
+            Some(c) if c.name == "NULL page" => {
+                s.push_str(&format!(" {reg} = {v} lies in the NULL page."))
+            }
             Some(c) if brief => s.push_str(&format!(" {reg} = {v} is {}.", c.name)),
             Some(c) => s.push_str(&format!(" {reg} = {v} is {}: {}.", c.name, c.meaning)),
             None => s.push_str(&format!(" {reg} = {v}.")),

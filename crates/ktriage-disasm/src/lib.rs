@@ -1,13 +1,15 @@
 //! The faulting instruction of a kernel report: the `Code:` bytes decoded in process (x86-64
-//! and i386 with iced-x86, arm64 with yaxpeax-arm), aligned so that an instruction starts at
+//! and i386 with iced-x86, arm64 and 32-bit ARM with yaxpeax-arm), aligned so that an instruction starts at
 //! the trapping marker, as the kernel's `scripts/decodecode` does with objdump; and the
 //! trapping instruction's memory operand with its address computed from the register dump,
 //! compared with the fault address (and on arm64 with the ESR's syndrome).
 #![deny(unsafe_code)]
 
+mod arm32;
 mod arm64;
 mod x86;
 
+pub use arm32::decode_arm32;
 pub use arm64::decode_arm64;
 pub use x86::decode_x86;
 
@@ -64,6 +66,16 @@ pub fn annotate_report(r: &mut Report) {
                 return;
             };
             (arm64::decode_arm64(&words, trap, site), Arch::Arm64)
+        }
+        (Some(Arch::Arm), 4) => {
+            let Ok(words) = units
+                .iter()
+                .map(|&w| u32::try_from(w))
+                .collect::<Result<Vec<u32>, _>>()
+            else {
+                return;
+            };
+            (arm32::decode_arm32(&words, trap, site), Arch::Arm)
         }
         _ => return,
     };
@@ -217,7 +229,7 @@ impl Operand {
                 }
             }
         }
-        if arch == Arch::I386 {
+        if matches!(arch, Arch::I386 | Arch::Arm) {
             address = address.map(|a| a & 0xffff_ffff);
         }
         let fault = fault_address.and_then(parse_hex);

@@ -1,8 +1,10 @@
 //! Fuzzes `Code:` decoding: any bytes, any trapping marker, 64- and 32-bit, with and without
 //! a function and address to name branch targets from; the memory operand resolved against a
-//! register dump. Every decoded instruction must lie inside the bytes and one must trap.
+//! register dump; the same bytes as arm64 and ARM words. Every decoded instruction must lie inside the
+//! bytes and exactly one must trap.
 #![no_main]
-use ktriage_disasm::{decode_x86, Site};
+use ktriage_disasm::{decode_arm32, decode_arm64, decode_x86, Site};
+use ktriage_model::Arch;
 use libfuzzer_sys::fuzz_target;
 use std::collections::BTreeMap;
 
@@ -17,6 +19,31 @@ fuzz_target!(|data: &[u8]| {
         size: (flags & 8 != 0).then_some(0x40),
         address: (flags & 4 != 0).then_some(0xffff_ffff_8100_0000u64.wrapping_add(u64::from(*offset))),
     });
+    let words: Vec<u32> = bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    if let Some(d) = decode_arm64(&words, usize::from(*trap) % 64, site.clone()) {
+        assert_eq!(d.instructions.len(), words.len());
+        assert_eq!(d.instructions.iter().filter(|i| i.trapping).count(), 1);
+        if let Some(op) = d.access {
+            let regs: BTreeMap<String, String> = ["x0", "x1", "sp", "x30"]
+                .iter()
+                .map(|r| (r.to_string(), "0xffffffffffffffff".to_string()))
+                .collect();
+            std::hint::black_box(op.resolve(&regs, Some(u64::MAX), Some("0x0"), Arch::Arm64));
+        }
+    }
+    if let Some(d) = decode_arm32(&words, usize::from(*trap) % 64, site.clone()) {
+        assert_eq!(d.instructions.len(), words.len());
+        if let Some(op) = d.access {
+            let regs: BTreeMap<String, String> = ["r0", "r3", "sp", "pc"]
+                .iter()
+                .map(|r| (r.to_string(), "0xffffffff".to_string()))
+                .collect();
+            std::hint::black_box(op.resolve(&regs, Some(u64::MAX), Some("0x0"), Arch::Arm));
+        }
+    }
     let Some(d) = decode_x86(bytes, usize::from(*trap), bitness, site) else {
         return;
     };
@@ -31,6 +58,7 @@ fuzz_target!(|data: &[u8]| {
             .iter()
             .map(|r| (r.to_string(), "0xffffffffffffffff".to_string()))
             .collect();
-        std::hint::black_box(op.resolve(&regs, Some(u64::MAX), Some("0x0"), bitness));
+        let arch = if bitness == 64 { Arch::X86_64 } else { Arch::I386 };
+        std::hint::black_box(op.resolve(&regs, Some(u64::MAX), Some("0x0"), arch));
     }
 });
